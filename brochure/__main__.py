@@ -1,0 +1,3 @@
+from brochure.cli import main
+
+main()

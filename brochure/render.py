@@ -1,0 +1,129 @@
+"""Entries -> one HTML document: Markdown bodies to safe HTML, then the Jinja2 theme."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+from markdown_it import MarkdownIt
+
+from brochure import __version__
+from brochure.errors import ContentError, Problem
+from brochure.model import PROJECT_URL, THEME_URL, Entry, Settings
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+
+
+def theme_folder(settings: Settings) -> Path:
+    """The project's own styles/NAME/ when it exists, else the built-in theme of that name."""
+    own = settings.root / "styles" / settings.theme
+    if own.is_dir():
+        return own
+    built_in = Path(str(resources.files("brochure").joinpath("styles", settings.theme)))
+    if built_in.is_dir():
+        return built_in
+    raise ContentError([Problem("brochure.yaml", 0, 0, "theme", f"theme '{settings.theme}' not found",
+                                f"create styles/{settings.theme}/ or use theme: default")])
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    # html=False: raw HTML in a body is escaped and shown as text, never passed on as markup.
+    # Images belong in the entry's `image` field, where they are checked and credited.
+    return MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+        ["replacements", "smartquotes"]).disable("image")
+
+
+def markdown_to_html(text: str) -> str:
+    md = _markdown()
+    tokens = md.parse(text)
+    for token in tokens:
+        # The item title is the <h2>: headings inside a body start below it.
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
+    return md.renderer.render(tokens, md.options, {})
+
+
+def format_day(day: dt.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_span(start: dt.date, end: dt.date | None) -> str:
+    """'11 April 2019', '4–5 April 2019', '30 March – 2 April 2019'."""
+    if not end or end == start:
+        return format_day(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{format_day(end)}"
+    if start.year == end.year:
+        return f"{start.day} {MONTHS[start.month - 1]} – {format_day(end)}"
+    return f"{format_day(start)} – {format_day(end)}"
+
+
+def format_period(start: dt.date, end: dt.date) -> str:
+    """'March 2019', 'January – April 2019', 'December 2018 – January 2019'."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{MONTHS[start.month - 1]} {start.year}"
+    if start.year == end.year:
+        return f"{MONTHS[start.month - 1]} – {MONTHS[end.month - 1]} {end.year}"
+    return f"{MONTHS[start.month - 1]} {start.year} – {MONTHS[end.month - 1]} {end.year}"
+
+
+def _anchor(entry: Entry, taken: set[str]) -> str:
+    stem = Path(entry.file).stem
+    base = "item-" + (re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "entry")
+    anchor, number = base, 2
+    while anchor in taken:
+        anchor, number = f"{base}-{number}", number + 1
+    taken.add(anchor)
+    return anchor
+
+
+def asset_url(settings: Settings, path: Path) -> str:
+    return PROJECT_URL + quote(path.relative_to(settings.root.resolve()).as_posix())
+
+
+def render_html(settings: Settings, entries: list[Entry], theme: Path,
+                document_date: dt.datetime) -> tuple[str, list[str]]:
+    """The whole brochure as one HTML document, ready for WeasyPrint, and the HTML id
+    of each entry's article, in order."""
+    taken: set[str] = set()
+    items = [
+        {
+            "entry": entry,
+            "id": _anchor(entry, taken),
+            "when": format_span(entry.date, entry.end_date),
+            "datetime": entry.date.isoformat(),
+            "body_html": markdown_to_html(entry.body),
+            "image_url": asset_url(settings, entry.image.path) if entry.image else "",
+        }
+        for entry in entries
+    ]
+    period = settings.period
+    if not period and entries:
+        period = format_period(min(e.date for e in entries), max(e.last_day for e in entries))
+    keywords = sorted({tag for entry in entries for tag in entry.tags})
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(theme)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    template = environment.get_template("brochure.html.j2")
+    html = template.render(
+        brochure=settings,
+        items=items,
+        period=period,
+        intro_html=markdown_to_html(settings.intro) if settings.intro else "",
+        keywords=keywords,
+        document_date=document_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        theme_url=THEME_URL,
+        version=__version__,
+    )
+    return html, [item["id"] for item in items]

@@ -1,0 +1,199 @@
+"""Read YAML files safely, keeping the line and column of every key and value.
+
+Only plain data is accepted: mappings, sequences and the standard scalar types.
+Anchors and aliases are refused outright, so an "alias bomb" is rejected while it
+is being parsed, before anything is expanded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.events import AliasEvent
+
+from brochure.errors import Problem
+
+MAX_FILE_BYTES = 1_000_000  # a news item is a few KB; anything this big is a mistake
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+
+# A JSON-pointer-like path to a value: ("image", "src") or ("links", 0, "url").
+Location = tuple
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    data: object
+    # Where each value starts, and where each mapping key starts (1-based line, column).
+    values: dict[Location, tuple[int, int]]
+    keys: dict[Location, tuple[int, int]]
+
+    def where(self, location: Location) -> tuple[int, int]:
+        """Best position for a problem at `location`: its key, else its value, else its parent."""
+        location = tuple(location)
+        while True:
+            if location in self.keys:
+                return self.keys[location]
+            if location in self.values:
+                return self.values[location]
+            if not location:
+                return (1, 1)
+            location = location[:-1]
+
+
+class _Refused(Exception):
+    def __init__(self, mark, message: str, hint: str = ""):
+        self.mark, self.message, self.hint = mark, message, hint
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases at parse time."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise _Refused(event.start_mark, "YAML aliases (*name) are not supported",
+                           "write the value out in full")
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise _Refused(event.start_mark, "YAML anchors (&name) are not supported",
+                           "write the value out in full")
+        return super().compose_node(parent, index)
+
+
+def read_yaml(path: Path, shown_as: str) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse one YAML file. Returns the document, or None and the problems found."""
+
+    def problem(message: str, line: int = 0, column: int = 0, hint: str = "") -> list[Problem]:
+        return [Problem(shown_as, line, column, "", message, hint)]
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, problem(f"file is too large ({size:,} bytes; the limit is "
+                                 f"{MAX_FILE_BYTES:,})", hint="split it or remove pasted data")
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, problem(f"cannot read the file: {error.strerror}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, problem("the file is not UTF-8 text", line, 1,
+                             "save it with UTF-8 encoding")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    for number, line_text in enumerate(text.splitlines(), 1):
+        stripped = line_text.lstrip(" ")
+        if stripped.startswith("\t"):
+            return None, problem("tab used for indentation", number, len(line_text) - len(stripped) + 1,
+                                 "indent with spaces only")
+    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#")
+                               for line in text.splitlines()):
+        return None, problem("the file is empty", 1, 1, "write the entry's fields, starting with title:")
+
+    loader = _PlainLoader(text)
+    try:
+        node = loader.get_single_node()
+    except _Refused as refused:
+        return None, problem(refused.message, refused.mark.line + 1, refused.mark.column + 1,
+                             refused.hint)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = (error.problem or error.context or "invalid YAML").strip()
+        return None, problem(f"invalid YAML: {message}", mark.line + 1 if mark else 0,
+                             mark.column + 1 if mark else 0,
+                             "check the indentation and quote values that contain ': ' or start with a special character")
+    except yaml.YAMLError as error:
+        return None, problem(f"invalid YAML: {error}")
+    finally:
+        loader.dispose()
+    if node is None:
+        return None, problem("the file is empty", 1, 1, "write the entry's fields, starting with title:")
+
+    builder = _Builder(loader, shown_as)
+    data = builder.build(node, ())
+    if builder.problems:
+        return None, builder.problems
+    if not isinstance(data, dict):
+        return None, problem("the file must be a mapping of fields (key: value), not "
+                             f"{_kind(data)}", node.start_mark.line + 1, node.start_mark.column + 1,
+                             "start with a line such as 'title: ...'")
+    return YamlDocument(data, builder.values, builder.keys), []
+
+
+class _Builder:
+    """Turns a composed node tree into plain data, recording positions."""
+
+    def __init__(self, loader: yaml.SafeLoader, shown_as: str):
+        self.loader = loader
+        self.shown_as = shown_as
+        self.values: dict[Location, tuple[int, int]] = {}
+        self.keys: dict[Location, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+
+    def _refuse(self, node, message: str, hint: str = "") -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.shown_as, mark.line + 1, mark.column + 1, "", message, hint))
+
+    def build(self, node, location: Location):
+        self.values[location] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag not in _STANDARD_TAGS:
+            self._refuse(node, f"YAML tag {node.tag!r} is not allowed",
+                         "remove the tag; entries hold plain text, numbers, dates, lists and mappings")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            result: dict = {}
+            first_line: dict = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self._refuse(key_node, "a key must be a plain name")
+                    continue
+                key = self.loader.construct_object(key_node)
+                if key_node.value == "<<":
+                    self._refuse(key_node, "YAML merge keys (<<) are not supported",
+                                 "write the fields out in full")
+                    continue
+                key = str(key)
+                line = key_node.start_mark.line + 1
+                if key in result:
+                    self._refuse(key_node, f"duplicate key {key!r} (first given on line {first_line[key]})",
+                                 "keep one of them")
+                    continue
+                first_line[key] = line
+                self.keys[location + (key,)] = (line, key_node.start_mark.column + 1)
+                result[key] = self.build(value_node, location + (key,))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, location + (index,)) for index, item in enumerate(node.value)]
+        value = self.loader.construct_object(node)
+        # Dates are kept as ISO text so the JSON Schema sees what the user wrote.
+        if isinstance(value, dt.datetime):
+            return value.isoformat(sep=" ")
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
+
+def _kind(value) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"a single value ({value!r})"[:80]
+
+
+def entry_files(folder: Path) -> list[Path]:
+    """Every entry file under `folder`, any depth, in a stable order.
+
+    Hidden files and folders (editor backups, .git) are skipped.
+    """
+    found = [path for pattern in ("*.yaml", "*.yml") for path in folder.rglob(pattern)
+             if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)]
+    return sorted(found, key=lambda path: path.relative_to(folder).as_posix())
