@@ -35,13 +35,13 @@ class YamlDocument:
     keys: dict[Location, tuple[int, int]]
 
     def where(self, location: Location) -> tuple[int, int]:
-        """Best position for a problem at `location`: its key, else its value, else its parent."""
+        """Best position for a problem at `location`: its value, else its key, else the
+        nearest enclosing value (e.g. the mapping a required field is missing from)."""
         location = tuple(location)
         while True:
-            if location in self.keys:
-                return self.keys[location]
-            if location in self.values:
-                return self.values[location]
+            for positions in (self.values, self.keys):
+                if location in positions:
+                    return positions[location]
             if not location:
                 return (1, 1)
             location = location[:-1]
@@ -107,6 +107,8 @@ def read_yaml(path: Path, shown_as: str) -> tuple[YamlDocument | None, list[Prob
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = (error.problem or error.context or "invalid YAML").strip()
+        if error.context and error.context_mark and error.problem:
+            message += f", {error.context} that starts on line {error.context_mark.line + 1}"
         return None, problem(f"invalid YAML: {message}", mark.line + 1 if mark else 0,
                              mark.column + 1 if mark else 0,
                              "check the indentation and quote values that contain ': ' or start with a special character")
@@ -172,7 +174,12 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, location + (index,)) for index, item in enumerate(node.value)]
-        value = self.loader.construct_object(node)
+        try:
+            value = self.loader.construct_object(node)
+        except (ValueError, yaml.YAMLError):
+            # e.g. 2019-02-30 looks like a date to YAML but is none: keep the text and
+            # let validation say what is wrong with it, in its place.
+            return node.value
         # Dates are kept as ISO text so the JSON Schema sees what the user wrote.
         if isinstance(value, dt.datetime):
             return value.isoformat(sep=" ")

@@ -42,7 +42,12 @@ def schema_problems(document: YamlDocument, schema_name: str, shown_as: str) -> 
     problems = []
     for error in _validator(schema_name).iter_errors(document.data):
         problems.extend(_explain(error, document, shown_as))
-    return problems
+    # A misspelt key also makes its real name "missing": say it once, as the typo.
+    suggested = {(problem.field.rpartition(".")[0], problem.hint.split("'")[1])
+                 for problem in problems if problem.hint.startswith("did you mean")}
+    return [problem for problem in problems
+            if not (problem.message.startswith("required field")
+                    and tuple(problem.field.rpartition(".")[::2]) in suggested)]
 
 
 def _field_name(location) -> str:
@@ -69,7 +74,9 @@ def _explain(error, document: YamlDocument, shown_as: str) -> list[Problem]:
         for key in extras:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(known)
-            result.append(at(f"unknown field '{key}'", hint, location + (key,), _field_name(location + (key,))))
+            line, column = document.keys.get(location + (key,), (line, column))
+            result.append(Problem(shown_as, line, column, _field_name(location + (key,)),
+                                  f"unknown field '{key}'", hint))
         return result
     if kind == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)

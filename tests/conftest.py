@@ -1,0 +1,95 @@
+"""Shared helpers: run the real CLI, copy sample projects, open the PDFs we make."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pypdfium2
+import pytest
+from click.testing import CliRunner
+
+from brochure.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def run(*args: str, cwd: Path | None = None):
+    """Run `brochure ARGS` in-process, the way a user would from `cwd`."""
+    runner = CliRunner()
+    with _chdir(cwd or REPO):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+
+class _chdir:
+    def __init__(self, path: Path):
+        self.path, self.old = path, None
+
+    def __enter__(self):
+        import os
+        self.old = Path.cwd()
+        os.chdir(self.path)
+
+    def __exit__(self, *exc):
+        import os
+        os.chdir(self.old)
+
+
+def run_json(*args: str, cwd: Path | None = None):
+    result = run(*args, "--format", "json", cwd=cwd)
+    return result, json.loads(result.stdout)
+
+
+def copy_project(name: str, destination: Path) -> Path:
+    """A fresh copy of tests/data/NAME (or 'seed': the repository's own project)."""
+    target = destination / name
+    if name == "seed":
+        target.mkdir()
+        shutil.copy(REPO / "brochure.yaml", target)
+        shutil.copytree(REPO / "entries", target / "entries")
+    else:
+        shutil.copytree(DATA / name, target)
+    return target
+
+
+def page_texts(pdf_path: Path) -> list[str]:
+    document = pypdfium2.PdfDocument(str(pdf_path))
+    try:
+        return [page.get_textpage().get_text_range() for page in document]
+    finally:
+        document.close()
+
+
+def outline_titles(pdf_path: Path) -> list[str]:
+    with pikepdf.open(pdf_path) as pdf, pdf.open_outline() as outline:
+        titles = []
+
+        def walk(items):
+            for item in items:
+                titles.append(item.title)
+                walk(item.children)
+
+        walk(outline.root)
+        return titles
+
+
+def squash(text: str) -> str:
+    """Text with hyphenation and line breaks undone, for searching extracted text."""
+    for hyphen in ("\u2010", "\u00ad", "-"):
+        # A line ending in a hyphenation point: join the word again. A real hyphen
+        # (two-million-euro) never falls at a break in the titles we search for.
+        text = text.replace(hyphen + "\r\n", "" if hyphen != "-" else "-")
+    # pdfium reports some hyphens in headings as U+FFFE.
+    return " ".join(text.replace("\ufffe", "-").split())
+
+
+@pytest.fixture(scope="session")
+def seed_pdf(tmp_path_factory) -> Path:
+    """The repository's own brochure, built once for the tests that only read it."""
+    output = tmp_path_factory.mktemp("seed") / "brochure.pdf"
+    result = run("build", "-o", str(output))
+    assert result.exit_code == 0, result.output
+    return output

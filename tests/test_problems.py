@@ -1,0 +1,141 @@
+"""Bad input: every problem at once, located, with a hint; nothing lost, nothing run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, copy_project, run, run_json
+
+# tests/data/bad-entries/NAME.yaml -> the exact line `brochure check` prints for it.
+EXPECTED = {
+    "absolute-image-path": "4:8: image.src: '/etc/hostname.jpg' is an absolute path; write it relative to the entry file",
+    "alias-bomb": "3:4: YAML anchors (&name) are not supported (write the value out in full)",
+    "bad-date": "2:7: date: '11.04.2019' is not a date (write 2019-04-11)",
+    "bad-link-scheme": "6:10: links[0].url: 'javascript:alert(1)' is not an accepted link (write a full http://, https:// or mailto: address)",
+    "bad-tag": "4:8: tags[0]: tag 'Human Rights' is not a simple lower-case word (write it as 'human-rights')",
+    "duplicate-key": "4:1: duplicate key 'date' (first given on line 2) (keep one of them)",
+    "empty": "1:1: the file is empty (write the entry's fields, starting with title:)",
+    "end-before-start": "3:11: end_date: ends (2021-03-01) before it starts (2021-03-05) (end_date must be the same day as date or later)",
+    "image-outside-project": "4:8: image.src: '../../../../etc/passwd.jpg' leads outside the project folder",
+    "impossible-date": "2:7: date: '2019-02-30' is not a day of the calendar (check the month and the day)",
+    "invalid-yaml": "4:1: invalid YAML: found unexpected end of stream, while scanning a quoted scalar that starts on line 1",
+    "missing-body": "1:1: body: required field 'body' is missing in the entry (add 'body: ...')",
+    "missing-image": "4:8: image.src: image file 'images/nowhere.jpg' not found (check the file name; paths are relative to the entry file)",
+    "not-a-mapping": "1:1: the file must be a mapping of fields (key: value), not a list (start with a line such as 'title: ...')",
+    "python-tag": "1:8: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
+    "remote-image": "4:8: image.src: 'http://127.0.0.1:9/photo.jpg' is a web address; images must be files inside the project",
+    "tab-indentation": "4:1: tab used for indentation (indent with spaces only)",
+    "typo-key": "1:1: tittle: unknown field 'tittle' (did you mean 'title'?)",
+    "wrong-types": "4:7: tags: must be a list, not 'trafficking' (write it as [a, b] or as lines starting with '- ')",
+}
+
+
+def _project_with(tmp_path: Path, *names: str) -> Path:
+    project = copy_project("minimal", tmp_path)
+    for name in names:
+        shutil.copy(DATA / "bad-entries" / f"{name}.yaml", project / "entries")
+    return project
+
+
+def test_every_bad_file_has_a_test():
+    assert {path.stem for path in (DATA / "bad-entries").glob("*.yaml")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_problem_is_reported_with_file_line_and_hint(tmp_path, name):
+    project = _project_with(tmp_path, name)
+    result = run("check", cwd=project)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"entries/{name}.yaml:{EXPECTED[name]}"), lines
+    assert "Traceback" not in result.output
+
+
+def test_all_problems_of_all_files_come_at_once_sorted(tmp_path):
+    project = _project_with(tmp_path, *EXPECTED)
+    result = run("check", cwd=project)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    reported = [line for line in lines if line.startswith("entries/")]
+    files = {line.split(":")[0] for line in reported}
+    assert files == {f"entries/{name}.yaml" for name in EXPECTED}
+    keys = [(line.split(":")[0], int(line.split(":")[1])) for line in reported]
+    assert keys == sorted(keys)
+    assert lines[-1] == f"{len(reported)} problems found; nothing was written."
+    assert len(reported) == len(EXPECTED) + 1  # wrong-types has two problems
+
+
+def test_problems_as_json(tmp_path):
+    project = _project_with(tmp_path, "bad-date", "typo-key")
+    result, document = run_json("check", cwd=project)
+    assert result.exit_code == 1
+    assert document["ok"] is False
+    assert [(p["path"], p["line"], p["field"]) for p in document["problems"]] == [
+        ("entries/bad-date.yaml", 2, "date"), ("entries/typo-key.yaml", 1, "tittle")]
+    assert document["problems"][0]["hint"] == "write 2019-04-11"
+
+
+def test_a_file_that_is_not_utf8(tmp_path):
+    project = copy_project("minimal", tmp_path)
+    (project / "entries" / "latin1.yaml").write_bytes("title: Caf\xe9\ndate: 2021-03-01\nbody: x\n".encode("latin-1"))
+    result = run("check", cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("entries/latin1.yaml:1:1: the file is not UTF-8 text (save it with UTF-8 encoding)")
+
+
+def test_yaml_tags_never_run_code(tmp_path):
+    marker = Path("/tmp/brochure-was-here")
+    marker.unlink(missing_ok=True)
+    run("check", cwd=_project_with(tmp_path, "python-tag"))
+    assert not marker.exists()
+
+
+def test_an_alias_bomb_is_refused_at_once(tmp_path):
+    project = _project_with(tmp_path, "alias-bomb")
+    began = time.monotonic()
+    result = run("check", cwd=project)
+    assert result.exit_code == 1 and time.monotonic() - began < 1
+
+
+def test_a_failed_build_keeps_the_previous_pdf_and_leaves_no_temporary_file(tmp_path):
+    project = copy_project("minimal", tmp_path)
+    assert run("build", cwd=project).exit_code == 0
+    pdf = project / "build" / "brochure.pdf"
+    before = pdf.read_bytes()
+    os.utime(pdf, (1, 1))
+    shutil.copy(DATA / "bad-entries" / "bad-date.yaml", project / "entries")
+    result = run("build", cwd=project)
+    assert result.exit_code == 1
+    assert "nothing was written" in result.stderr
+    assert pdf.read_bytes() == before and pdf.stat().st_mtime == 1
+    assert sorted(path.name for path in pdf.parent.iterdir()) == ["brochure.pdf"]
+
+
+def test_bad_settings_are_reported_like_entries(tmp_path):
+    project = copy_project("minimal", tmp_path)
+    (project / "brochure.yaml").write_text("title: T\norder: newest\npagee: {}\n")
+    result = run("check", cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "brochure.yaml:2:8: order: 'newest' is not allowed (use one of: newest-first, oldest-first)",
+        "brochure.yaml:3:1: pagee: unknown field 'pagee' (did you mean 'page'?)",
+    ]
+
+
+def test_no_project_here(tmp_path):
+    result = run("list", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "no brochure.yaml found here or in any parent folder" in result.stderr
+
+
+def test_nothing_selected_is_an_error_not_an_empty_pdf(tmp_path):
+    project = copy_project("minimal", tmp_path)
+    result = run("build", "--since", "2030", cwd=project)
+    assert result.exit_code == 1
+    assert "no entry is selected, nothing to build" in result.stderr
+    assert not (project / "build").exists()
