@@ -44,7 +44,7 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_entries(settings: Settings) -> list[Entry]:
+def read_entries(settings: Settings, allow_remote_images: bool = False) -> list[Entry]:
     """Parse and validate every entry file; raise one ContentError listing all problems."""
     folder = settings.root / settings.entries_dir
     if not folder.is_dir():
@@ -52,11 +52,16 @@ def read_entries(settings: Settings) -> list[Entry]:
                                     f"the entries folder '{settings.entries_dir}' does not exist",
                                     "create it, or set entries: in brochure.yaml")])
     entries, problems = [], []
+    root = settings.root.resolve()
     for path in entry_files(folder):
         shown_as = path.relative_to(settings.root).as_posix()
+        if root not in path.resolve().parents:
+            problems.append(Problem(shown_as, 0, 0, "", "is a link to a file outside the project folder",
+                                    "copy the entry into the project instead of linking to it"))
+            continue
         document, found = read_yaml(path, shown_as)
         if document is not None:
-            entry, found = entry_from_document(document, shown_as, path, settings.root)
+            entry, found = entry_from_document(document, shown_as, path, settings.root, allow_remote_images)
             if entry:
                 entries.append(entry)
         problems.extend(found)
@@ -65,15 +70,15 @@ def read_entries(settings: Settings) -> list[Entry]:
     return entries
 
 
-def catalogue(start: Path, selection: Selection) -> Catalogue:
+def catalogue(start: Path, selection: Selection, allow_remote_images: bool = False) -> Catalogue:
     settings = load_settings(start)
-    kept, excluded = select(read_entries(settings), selection)
+    kept, excluded = select(read_entries(settings, allow_remote_images), selection)
     return Catalogue(settings, ordered(kept, settings.order), excluded)
 
 
-def check(start: Path) -> Catalogue:
-    """Validate every entry, drafts included; renders nothing."""
-    return catalogue(start, Selection(drafts=True))
+def check(start: Path, allow_remote_images: bool = False) -> Catalogue:
+    """Validate every entry, drafts included, and every local image; renders nothing."""
+    return catalogue(start, Selection(drafts=True), allow_remote_images)
 
 
 def document_date(entries: list[Entry]) -> dt.datetime:
@@ -114,12 +119,13 @@ def write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
-def build(start: Path, selection: Selection, output: Path | None = None) -> BuildReport:
+def build(start: Path, selection: Selection, output: Path | None = None,
+          allow_remote_images: bool = False) -> BuildReport:
     from brochure.pdf import write_pdf  # WeasyPrint is heavy: only builds pay for it
     from brochure.render import render_html, theme_folder
 
     began = time.monotonic()
-    found = catalogue(start, selection)
+    found = catalogue(start, selection, allow_remote_images)
     settings, entries = found.settings, found.entries
     if not entries:
         reasons = sorted({reason for _, reason in found.excluded})
@@ -129,13 +135,18 @@ def build(start: Path, selection: Selection, output: Path | None = None) -> Buil
     theme = theme_folder(settings)
     html, item_ids = render_html(settings, entries, theme, document_date(entries))
     theme_files = sorted(path for path in theme.rglob("*") if path.is_file())
-    images = [entry.image.path for entry in entries if entry.image]
-    result = write_pdf(html, settings.root, theme, _inputs_fingerprint(html, theme_files + images))
-    if result.refused:
-        raise ContentError([Problem(settings.theme and f"styles/{settings.theme}", 0, 0, "",
-                                    f"refused to read {url}",
-                                    "themes and entries may only use files inside the project")
-                            for url in result.refused])
+    images = [entry.image.path for entry in entries if entry.image and entry.image.path]
+    remote = frozenset(entry.image.src for entry in entries if entry.image and not entry.image.path)
+    result = write_pdf(html, settings.root, theme, _inputs_fingerprint(html, theme_files + images), remote)
+    problems = [Problem(f"styles/{settings.theme}", 0, 0, "", f"refused to read {url}",
+                        "a theme may only use files inside the project or the theme")
+                for url in result.refused]
+    owners = {entry.image.src: entry.file for entry in entries if entry.image}
+    problems += [Problem(next((file for src, file in owners.items() if src in message), "(render)"),
+                         0, 0, "", message, "") for message in result.errors
+                 if not any(url in message for url in result.refused)]
+    if problems:
+        raise ContentError(problems)
     target = output if output is not None else settings.root / settings.output
     write_atomically(target, result.data)
     first_pages = {entry.file: result.first_pages.get(item_id, 0)

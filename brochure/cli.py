@@ -1,12 +1,14 @@
 """The command line: parse options, call one function in build.py, print the result.
 
 Exit codes: 0 success; 1 the content is wrong (every problem is printed);
-2 the command line is wrong; 3 an internal error (a bug: please report it).
+2 the command line is wrong; 3 an internal error (a bug: please report it);
+130 interrupted (Ctrl-C or SIGTERM; the previous PDF is kept).
 """
 
 from __future__ import annotations
 
 import json
+import signal
 import traceback
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from brochure.errors import ContentError
 from brochure.model import Selection
 from brochure.timeline import PERIOD_FORMS, period_bounds
 
-EXIT_CONTENT, EXIT_INTERNAL = 1, 3
+EXIT_CONTENT, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 3, 130
 
 
 class _Period(click.ParamType):
@@ -111,9 +113,9 @@ class _Group(click.Group):
             ctx.exit(EXIT_CONTENT)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM during a build
             click.echo("interrupted; nothing was written.", err=True)
-            ctx.exit(130)
+            ctx.exit(EXIT_INTERRUPTED)
         except Exception as error:  # a bug in brochure, not in the user's content
             if ctx.params.get("debug"):
                 traceback.print_exc()
@@ -139,16 +141,33 @@ def main(project_dir, debug):
     """
 
 
+_remote_images_option = click.option(
+    "--allow-remote-images", is_flag=True,
+    help="Let image.src be an http(s) address and fetch it (off by default: no network).")
+
+
+def _interrupt_on_sigterm() -> None:
+    """SIGTERM (a scheduler stopping a release job) unwinds like Ctrl-C, so the
+    temporary file of a half-written PDF is removed and the previous PDF stays."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 @main.command()
 @_selection_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the PDF (default: build/brochure.pdf in the project).")
+@_remote_images_option
 @click.pass_context
-def build(ctx, since, until, tags, drafts, project_dir, output_format, output):
+def build(ctx, since, until, tags, drafts, project_dir, output_format, output, allow_remote_images):
     """Validate, select, order and render the brochure to PDF."""
     from brochure.build import build as run_build
 
-    report = run_build(_start(ctx, project_dir, output_format), _selection(since, until, tags, drafts), output)
+    _interrupt_on_sigterm()
+    report = run_build(_start(ctx, project_dir, output_format), _selection(since, until, tags, drafts), output,
+                       allow_remote_images)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if output_format == "json":
@@ -178,12 +197,13 @@ def _shown(path: Path) -> str:
 
 @main.command()
 @_selection_options
+@_remote_images_option
 @click.pass_context
-def check(ctx, since, until, tags, drafts, project_dir, output_format):
+def check(ctx, since, until, tags, drafts, project_dir, output_format, allow_remote_images):
     """Validate every entry (drafts too) and its image; renders nothing."""
     from brochure.build import check as run_check
 
-    found = run_check(_start(ctx, project_dir, output_format))
+    found = run_check(_start(ctx, project_dir, output_format), allow_remote_images)
     count = len(found.entries)
     if output_format == "json":
         _emit_json({"ok": True, "entries": count, "problems": []})

@@ -10,8 +10,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Image:
-    src: str  # as written in the entry, relative to the entry file
-    path: Path  # resolved, inside the project
+    src: str  # as written in the entry: relative to the entry file, or a web address
+    path: Path | None  # resolved, inside the project; None for an allowed web address
     alt: str
     credit: str = ""
     caption: str = ""

@@ -22,11 +22,13 @@ class PdfResult:
     pages: int
     first_pages: dict[str, int]  # HTML id of each item -> its 1-based first page
     warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # resources that failed to load
     refused: list[str] = field(default_factory=list)  # addresses the fetcher would not read
 
 
-def _confined_fetcher(folders: dict[str, Path], refused: list[str]):
-    """A WeasyPrint URL fetcher that serves files under our pseudo-address only.
+def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], refused: list[str]):
+    """A WeasyPrint URL fetcher that serves files under our pseudo-address only, plus the
+    exact web addresses in `remote` (images the user allowed with --allow-remote-images).
 
     Anything else (http, ftp, file, data:…) is refused and remembered, so the build can
     report it instead of WeasyPrint silently leaving the resource out.
@@ -47,28 +49,36 @@ def _confined_fetcher(folders: dict[str, Path], refused: list[str]):
                         return URLFetcherResponse(url, path.read_bytes(),
                                                   {"Content-Type": mime or "application/octet-stream"})
                     break
+            else:
+                if url in remote:
+                    return super().fetch(url, headers)
             refused.append(url)
             raise ValueError(f"brochure reads files inside the project only: {url}")
 
-    return ConfinedFetcher()
+    return ConfinedFetcher(timeout=20, allow_redirects=False)
 
 
 class _Collect(logging.Handler):
+    """WeasyPrint's own messages: errors (a resource that failed to load) and warnings
+    (CSS it does not support)."""
+
     def __init__(self):
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
 
     def emit(self, record):
-        self.messages.append(record.getMessage())
+        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(record.getMessage())
 
 
-def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes) -> PdfResult:
+def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes,
+              remote: frozenset[str] = frozenset()) -> PdfResult:
     """Lay out and write the brochure. `identifier` seeds the PDF /ID so that identical
     inputs give identical bytes."""
     import weasyprint  # heavy: imported only when a PDF is really made
 
     refused: list[str] = []
-    fetcher = _confined_fetcher({THEME_URL: theme, PROJECT_URL: project_root}, refused)
+    fetcher = _confined_fetcher({THEME_URL: theme, PROJECT_URL: project_root}, remote, refused)
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
@@ -83,4 +93,4 @@ def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes) -> 
             pdf_identifier=hashlib.sha256(identifier).hexdigest()[:32].encode(), **SCREEN_OPTIONS)
     finally:
         logger.removeHandler(collect)
-    return PdfResult(data, len(document.pages), first_pages, collect.messages, refused)
+    return PdfResult(data, len(document.pages), first_pages, collect.warnings, collect.errors, refused)

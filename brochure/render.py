@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 
 from brochure import __version__
@@ -24,6 +25,10 @@ def theme_folder(settings: Settings) -> Path:
     """The project's own styles/NAME/ when it exists, else the built-in theme of that name."""
     own = settings.root / "styles" / settings.theme
     if own.is_dir():
+        if settings.root.resolve() not in own.resolve().parents:
+            raise ContentError([Problem("brochure.yaml", 0, 0, "theme",
+                                        f"styles/{settings.theme} leads outside the project folder",
+                                        "keep the theme's files inside the project")])
         return own
     built_in = Path(str(resources.files("brochure").joinpath("styles", settings.theme)))
     if built_in.is_dir():
@@ -84,6 +89,16 @@ def _anchor(entry: Entry, taken: set[str]) -> str:
     return anchor
 
 
+def _template_problem(error: jinja2.TemplateError, settings: Settings) -> Problem:
+    """A theme's template error, located in the theme's own file where Jinja2 knows it."""
+    where = f"styles/{settings.theme}/" + (getattr(error, "name", None) or "brochure.html.j2")
+    if isinstance(error, jinja2.TemplateNotFound):
+        return Problem(where, 0, 0, "", f"template {error.name!r} not found in the theme",
+                       "a theme needs brochure.html.j2; templates may only include files of the theme")
+    return Problem(where, getattr(error, "lineno", 0) or 0, 0, "", f"theme template error: {error.message}",
+                   "fix the template, or use theme: default")
+
+
 def asset_url(settings: Settings, path: Path) -> str:
     return PROJECT_URL + quote(path.relative_to(settings.root.resolve()).as_posix())
 
@@ -100,7 +115,8 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path,
             "when": format_span(entry.date, entry.end_date),
             "datetime": entry.date.isoformat(),
             "body_html": markdown_to_html(entry.body),
-            "image_url": asset_url(settings, entry.image.path) if entry.image else "",
+            "image_url": (asset_url(settings, entry.image.path) if entry.image.path else entry.image.src)
+                         if entry.image else "",
         }
         for entry in entries
     ]
@@ -108,22 +124,25 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path,
     if not period and entries:
         period = format_period(min(e.date for e in entries), max(e.last_day for e in entries))
     keywords = sorted({tag for entry in entries for tag in entry.tags})
-    environment = jinja2.Environment(
+    # Sandboxed: a theme shapes the page, it cannot reach into Python.
+    environment = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(theme)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    template = environment.get_template("brochure.html.j2")
-    html = template.render(
-        brochure=settings,
-        items=items,
-        period=period,
-        intro_html=markdown_to_html(settings.intro) if settings.intro else "",
-        keywords=keywords,
-        document_date=document_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        theme_url=THEME_URL,
-        version=__version__,
-    )
+    try:
+        html = environment.get_template("brochure.html.j2").render(
+            brochure=settings,
+            items=items,
+            period=period,
+            intro_html=markdown_to_html(settings.intro) if settings.intro else "",
+            keywords=keywords,
+            document_date=document_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            theme_url=THEME_URL,
+            version=__version__,
+        )
+    except jinja2.TemplateError as error:
+        raise ContentError([_template_problem(error, settings)]) from None
     return html, [item["id"] for item in items]

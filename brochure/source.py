@@ -107,11 +107,15 @@ def read_yaml(path: Path, shown_as: str) -> tuple[YamlDocument | None, list[Prob
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = (error.problem or error.context or "invalid YAML").strip()
-        if error.context and error.context_mark and error.problem:
+        hint = "check the indentation and quote values that contain ': ' or start with a special character"
+        if error.context and error.problem and error.problem.startswith("but "):
+            message = f"{error.context}, {error.problem}"
+        elif error.context and error.context_mark and error.problem:
             message += f", {error.context} that starts on line {error.context_mark.line + 1}"
+        if "another document" in message:
+            hint = "one entry per file: remove the '---' line"
         return None, problem(f"invalid YAML: {message}", mark.line + 1 if mark else 0,
-                             mark.column + 1 if mark else 0,
-                             "check the indentation and quote values that contain ': ' or start with a special character")
+                             mark.column + 1 if mark else 0, hint)
     except yaml.YAMLError as error:
         return None, problem(f"invalid YAML: {error}")
     finally:

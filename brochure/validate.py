@@ -19,7 +19,8 @@ from brochure.errors import Problem
 from brochure.model import Entry, Image, Link, Source
 from brochure.source import YamlDocument
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
+PILLOW_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "MPO"}  # what WeasyPrint embeds as pictures
 _MONTHS = {name: number for number, name in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
      "september", "october", "november", "december"], 1)}
@@ -180,8 +181,66 @@ def resolve_inside(root: Path, base: Path, reference: str) -> tuple[Path | None,
     return candidate, ""
 
 
-def entry_from_document(document: YamlDocument, shown_as: str, file_path: Path,
-                        root: Path) -> tuple[Entry | None, list[Problem]]:
+def _image_problem(path: Path) -> str:
+    """Why Pillow cannot read the image at `path` in full, or "" when it can.
+
+    JPEGs are decoded at 1/8 scale: as thorough against truncation, far cheaper.
+    """
+    from PIL import Image as Pillow  # only entries with images pay for the import
+    from PIL import ImageFile
+
+    # WeasyPrint, once imported, tells Pillow to accept truncated files; here we want to
+    # know about them, so the setting is held off for the duration of the check.
+    accepting = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with Pillow.open(path) as picture:
+            if picture.format not in PILLOW_FORMATS:
+                return f"is a {picture.format} image; use JPEG, PNG, GIF or WebP"
+            picture.draft("RGB", (max(1, picture.width // 8), max(1, picture.height // 8)))
+            picture.load()
+    except Pillow.UnidentifiedImageError:
+        return "is not a readable image (unknown or damaged format)"
+    except Pillow.DecompressionBombError:
+        return "has too many pixels to be a photograph (a decompression bomb?)"
+    except (OSError, SyntaxError, ValueError) as error:
+        return f"is not a readable image ({error})"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = accepting
+    return ""
+
+
+def _image(image_data: dict, document: YamlDocument, shown_as: str, base: Path, root: Path,
+           allow_remote: bool) -> tuple[Image | None, list[Problem]]:
+    src = image_data["src"]
+    line, column = document.where(("image", "src"))
+
+    def problem(message: str, hint: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(shown_as, line, column, "image.src", message, hint)]
+
+    def image(path: Path | None) -> tuple[Image, list[Problem]]:
+        return Image(src=src, path=path, alt=image_data.get("alt", ""),
+                     credit=image_data.get("credit", ""), caption=image_data.get("caption", "")), []
+
+    if allow_remote and re.match(r"^https?://", src):
+        return image(None)  # fetched by the build, which reports a failure
+    path, reason = resolve_inside(root, base, src)
+    if path is None:
+        hint = "put the image in the project (e.g. entries/images/)"
+        if reason.startswith("is a web address"):
+            hint = "download it into the project, or build with --allow-remote-images"
+        return problem(f"{src!r} {reason}", hint)
+    if not path.is_file():
+        return problem(f"image file {src!r} not found", "check the file name; paths are relative to the entry file")
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        return problem(f"{src!r} is not a supported image type", "use " + ", ".join(sorted(IMAGE_SUFFIXES)))
+    if trouble := _image_problem(path):
+        return problem(f"image {src!r} {trouble}", "export it again as JPEG or PNG")
+    return image(path)
+
+
+def entry_from_document(document: YamlDocument, shown_as: str, file_path: Path, root: Path,
+                        allow_remote_images: bool = False) -> tuple[Entry | None, list[Problem]]:
     """Validate one parsed entry file; build the Entry when it has no problem."""
     problems = schema_problems(document, "entry", shown_as)
     data = document.data
@@ -195,23 +254,8 @@ def entry_from_document(document: YamlDocument, shown_as: str, file_path: Path,
     image = None
     image_data = data.get("image")
     if isinstance(image_data, dict) and isinstance(image_data.get("src"), str) and image_data["src"]:
-        src = image_data["src"]
-        line, column = document.where(("image", "src"))
-        path, reason = resolve_inside(root, file_path.parent, src)
-        if path is None:
-            problems.append(Problem(shown_as, line, column, "image.src", f"{src!r} {reason}",
-                                    "put the image in the project (e.g. entries/images/) and "
-                                    "refer to it relative to the entry"))
-        elif not path.is_file():
-            problems.append(Problem(shown_as, line, column, "image.src", f"image file {src!r} not found",
-                                    "check the file name; paths are relative to the entry file"))
-        elif path.suffix.lower() not in IMAGE_SUFFIXES:
-            problems.append(Problem(shown_as, line, column, "image.src",
-                                    f"{src!r} is not a supported image type",
-                                    "use " + ", ".join(sorted(IMAGE_SUFFIXES))))
-        else:
-            image = Image(src=src, path=path, alt=image_data.get("alt", ""),
-                          credit=image_data.get("credit", ""), caption=image_data.get("caption", ""))
+        image, found = _image(image_data, document, shown_as, file_path.parent, root, allow_remote_images)
+        problems.extend(found)
     if problems:
         return None, problems
     source = data.get("source")

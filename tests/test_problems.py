@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, copy_project, run, run_json
+from conftest import DATA, copy_project, outline_titles, run, run_json
 
 # tests/data/bad-entries/NAME.yaml -> the exact line `brochure check` prints for it.
 EXPECTED = {
@@ -49,11 +49,17 @@ def test_every_bad_file_has_a_test():
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_problem_is_reported_with_file_line_and_hint(tmp_path, name):
     project = _project_with(tmp_path, name)
-    result = run("check", cwd=project)
-    assert result.exit_code == 1
-    lines = result.stderr.splitlines()
-    assert lines[0].startswith(f"entries/{name}.yaml:{EXPECTED[name]}"), lines
-    assert "Traceback" not in result.output
+    previous = project / "build" / "brochure.pdf"
+    previous.parent.mkdir()
+    previous.write_bytes(b"%PDF- the previous release")
+    for command in ("check", "build"):
+        result = run(command, cwd=project)
+        assert result.exit_code == 1
+        lines = result.stderr.splitlines()
+        assert lines[0].startswith(f"entries/{name}.yaml:{EXPECTED[name]}"), lines
+        assert "Traceback" not in result.output
+    assert previous.read_bytes() == b"%PDF- the previous release"
+    assert [path.name for path in previous.parent.iterdir()] == ["brochure.pdf"]
 
 
 def test_all_problems_of_all_files_come_at_once_sorted(tmp_path):
@@ -139,3 +145,42 @@ def test_nothing_selected_is_an_error_not_an_empty_pdf(tmp_path):
     assert result.exit_code == 1
     assert "no entry is selected, nothing to build" in result.stderr
     assert not (project / "build").exists()
+
+
+def _build_process(project: Path, output: str):
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "brochure", "build", "-o", output], cwd=project,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_an_interrupted_build_keeps_the_previous_pdf(tmp_path):
+    import signal
+
+    project = copy_project("seed", tmp_path)
+    target = project / "out.pdf"
+    target.write_bytes(b"%PDF- the previous release")
+    # Stop builds at different moments: while importing, laying out, or writing.
+    for delay in (0.3, 0.9, 1.4):
+        process = _build_process(project, "out.pdf")
+        time.sleep(delay)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+        if process.returncode == 0:  # it finished first: then it is a whole new PDF
+            import pikepdf
+            with pikepdf.open(target) as pdf:
+                assert len(pdf.pages) > 10
+            target.write_bytes(b"%PDF- the previous release")
+        else:
+            assert process.returncode in (130, -signal.SIGTERM), stderr
+            assert target.read_bytes() == b"%PDF- the previous release"
+        assert sorted(path.name for path in project.iterdir()) == ["brochure.yaml", "entries", "out.pdf"]
+
+
+def test_two_builds_writing_the_same_file_at_once_leave_one_whole_pdf(tmp_path):
+    project = copy_project("seed", tmp_path)
+    processes = [_build_process(project, "same.pdf") for _ in range(2)]
+    assert [process.wait(timeout=120) for process in processes] == [0, 0]
+    assert len(outline_titles(project / "same.pdf")) == 14
+    assert sorted(path.name for path in project.iterdir()) == ["brochure.yaml", "entries", "same.pdf"]
