@@ -119,9 +119,8 @@ class _Group(click.Group):
         except Exception as error:  # a bug in brochure, not in the user's content
             if ctx.params.get("debug"):
                 traceback.print_exc()
-            click.echo(f"internal error: {type(error).__name__}: {error}", err=True)
-            click.echo("This is a bug in brochure; please report it (run again with --debug for "
-                       "the details).", err=True)
+            click.echo(f"internal error: {type(error).__name__}: {error} (a bug in brochure: please "
+                       "report it; --debug shows the traceback)", err=True)
             ctx.exit(EXIT_INTERNAL)
 
 

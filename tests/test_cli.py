@@ -63,9 +63,8 @@ def test_an_internal_error_is_one_line_and_exit_3(monkeypatch):
     result = run("list")
     assert result.exit_code == 3
     assert result.stderr.splitlines() == [
-        "internal error: RuntimeError: simulated bug",
-        "This is a bug in brochure; please report it (run again with --debug for the details).",
-    ]
+        "internal error: RuntimeError: simulated bug (a bug in brochure: please report it; "
+        "--debug shows the traceback)"]
     assert "Traceback" in run("--debug", "list").stderr
 
 
