@@ -8,7 +8,11 @@ Exit codes: 0 success; 1 the content is wrong (every problem is printed);
 from __future__ import annotations
 
 import json
+import re
 import signal
+import string
+import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -23,41 +27,51 @@ EXIT_CONTENT, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 3, 130
 
 
 class _Period(click.ParamType):
-    name = "PERIOD"
+    """A period as written (2019, 2019-03, 2019-03-31, 2019-Q1), checked here and kept
+    as text: -o placeholders repeat it as the user wrote it."""
 
-    def __init__(self, end: bool):
-        self.end = end
+    name = "PERIOD"
 
     def convert(self, value, param, ctx):
         try:
-            first, last = period_bounds(value)
+            period_bounds(value)
         except ValueError as error:
             self.fail(str(error), param, ctx)
-        return last if self.end else first
-
-
-def _selection_options(command):
-    """--since, --until, --tag, --drafts and -C: shared by build, check and list."""
-    options = [
-        click.option("--since", type=_Period(end=False), metavar="PERIOD",
-                     help=f"Keep items from this period on ({PERIOD_FORMS}; inclusive)."),
-        click.option("--until", type=_Period(end=True), metavar="PERIOD",
-                     help="Keep items up to the end of this period (inclusive: 2019-03 keeps all of March)."),
-        click.option("--tag", "tags", multiple=True, metavar="TAG",
-                     help="Keep items having this tag (repeat for any of several)."),
-        click.option("--drafts", is_flag=True, help="Include items marked draft: true."),
-        _project_option,
-        click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-                     show_default=True, help="json prints one machine-readable document on stdout."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+        return value.strip()
 
 
 _project_option = click.option(
     "-C", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Run in this project folder (found upwards from it) instead of the current one.")
+
+_remote_images_option = click.option(
+    "--allow-remote-images", is_flag=True,
+    help="Let image.src be an http(s) address and fetch it (off by default: no network).")
+
+
+def _selection_options(formats: tuple[str, ...] = ("text", "json")):
+    """--since, --until, --tag, --drafts, -C and --format: shared by build, check and list."""
+    options = [
+        click.option("--since", type=_Period(), metavar="PERIOD",
+                     help=f"Keep items from this period on ({PERIOD_FORMS}; inclusive)."),
+        click.option("--until", type=_Period(), metavar="PERIOD",
+                     help="Keep items up to the end of this period (inclusive: 2019-03 keeps all of March)."),
+        click.option("--tag", "tags", multiple=True, metavar="TAG",
+                     help="Keep items having this tag (repeat for any of several)."),
+        click.option("--drafts", is_flag=True, help="Include items marked draft: true."),
+        _project_option,
+        click.option("--format", "output_format", type=click.Choice(formats), default="text",
+                     show_default=True,
+                     help="json prints one machine-readable document on stdout"
+                          + ("; html writes the web edition instead of the PDF." if "html" in formats else ".")),
+    ]
+
+    def decorate(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
 
 
 def _start(ctx: click.Context, project_dir: Path | None, output_format: str = "text") -> Path:
@@ -70,10 +84,34 @@ def _start(ctx: click.Context, project_dir: Path | None, output_format: str = "t
     return chosen
 
 
-def _selection(since, until, tags, drafts) -> Selection:
-    if since and until and since > until:
+def _selection(since: str | None, until: str | None, tags, drafts) -> Selection:
+    first = period_bounds(since)[0] if since else None
+    last = period_bounds(until)[1] if until else None
+    if first and last and first > last:
         raise click.BadParameter("--since is after --until", param_hint="--since")
-    return Selection(since=since, until=until, tags=tuple(tags), drafts=drafts)
+    return Selection(since=first, until=last, tags=tuple(tags), drafts=drafts)
+
+
+def _output_path(template: str | None, since: str | None, until: str | None) -> Path | None:
+    """-o with placeholders for scripted releases: {since}, {until}, and {period}
+    (the period itself when --since and --until name the same one, else since_until)."""
+    if template is None:
+        return None
+    fields = {"since": since, "until": until,
+              "period": since if since == until else (f"{since}_{until}" if since and until else None)}
+    try:
+        wanted = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError as error:
+        raise click.BadParameter(f"{template!r}: {error}", param_hint="-o") from None
+    unknown = wanted - set(fields)
+    if unknown:
+        raise click.BadParameter(f"unknown placeholder {{{sorted(unknown)[0]}}}; use {{since}}, {{until}} "
+                                 "or {period}", param_hint="-o")
+    for name in sorted(wanted):
+        if fields[name] is None:
+            needs = "--since and --until" if name == "period" else f"--{name}"
+            raise click.BadParameter(f"{{{name}}} needs {needs}", param_hint="-o")
+    return Path(template.format(**fields))
 
 
 def _entry_json(entry) -> dict:
@@ -88,11 +126,27 @@ def _entry_json(entry) -> dict:
 
 
 def _excluded_json(excluded) -> list[dict]:
-    return [{**_entry_json(entry), "reason": reason} for entry, reason in excluded]
+    return [{"file": item.file, "date": item.date, "end_date": item.end_date, "title": item.title,
+             "tags": list(item.tags), "reason": item.reason,
+             **({"problems": [str(problem) for problem in item.problems]} if item.problems else {})}
+            for item in excluded]
 
 
 def _emit_json(document: dict) -> None:
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def _print_problems(error: ContentError, as_json: bool) -> None:
+    if as_json:
+        document = {"ok": False, "problems": [problem.as_dict() for problem in error.problems]}
+        if hasattr(error, "excluded"):
+            document["excluded"] = _excluded_json(error.excluded)
+        _emit_json(document)
+        return
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    count = len(error.problems)
+    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
 
 
 class _Group(click.Group):
@@ -102,14 +156,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ContentError as error:
-            if _wants_json(ctx):
-                _emit_json({"ok": False, "problems": [problem.as_dict() for problem in error.problems]})
-            else:
-                for problem in error.problems:
-                    click.echo(str(problem), err=True)
-                count = len(error.problems)
-                click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.",
-                           err=True)
+            _print_problems(error, ctx.meta.get("brochure.format") == "json")
             ctx.exit(EXIT_CONTENT)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -124,10 +171,6 @@ class _Group(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
-def _wants_json(ctx: click.Context) -> bool:
-    return ctx.meta.get("brochure.format") == "json"
-
-
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="brochure")
 @_project_option
@@ -136,13 +179,9 @@ def main(project_dir, debug):
     """Compile a folder of YAML news items into a PDF brochure.
 
     Exit codes: 0 success, 1 the content is wrong (every problem is listed),
-    2 the command line is wrong, 3 internal error (please report it).
+    2 the command line is wrong, 3 internal error (please report it),
+    130 interrupted (the previous PDF is kept).
     """
-
-
-_remote_images_option = click.option(
-    "--allow-remote-images", is_flag=True,
-    help="Let image.src be an http(s) address and fetch it (off by default: no network).")
 
 
 def _interrupt_on_sigterm() -> None:
@@ -154,37 +193,23 @@ def _interrupt_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, interrupt)
 
 
-@main.command()
-@_selection_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the PDF (default: build/brochure.pdf in the project).")
-@_remote_images_option
-@click.pass_context
-def build(ctx, since, until, tags, drafts, project_dir, output_format, output, allow_remote_images):
-    """Validate, select, order and render the brochure to PDF."""
-    from brochure.build import build as run_build
+class _ProgressLine:
+    """The current build stage on one terminal line, shown once a build has taken
+    more than a second; nothing at all when stderr is not a terminal."""
 
-    _interrupt_on_sigterm()
-    report = run_build(_start(ctx, project_dir, output_format), _selection(since, until, tags, drafts), output,
-                       allow_remote_images)
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if output_format == "json":
-        _emit_json({
-            "ok": True,
-            "output": str(report.output),
-            "pages": report.pages,
-            "size": report.size,
-            "seconds": round(report.seconds, 3),
-            "included": [{**_entry_json(entry), "first_page": report.first_pages.get(entry.file, 0)}
-                         for entry in report.entries],
-            "excluded": _excluded_json(report.excluded),
-            "warnings": report.warnings,
-        })
-        return
-    count = len(report.entries)
-    click.echo(f"wrote {_shown(report.output)}: {count} item{'s' if count != 1 else ''}, "
-               f"{report.pages} pages, {report.size / 1_000_000:.1f} MB in {report.seconds:.1f} s")
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.began = time.monotonic()
+        self.shown = False
+
+    def __call__(self, message: str) -> None:
+        if self.enabled and time.monotonic() - self.began > 1:
+            click.echo(f"\r\033[K{message} …", err=True, nl=False)
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\033[K", err=True, nl=False)
 
 
 def _shown(path: Path) -> str:
@@ -194,8 +219,108 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _report_build(report, output_format: str) -> None:
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if output_format == "json":
+        _emit_json({
+            "ok": True,
+            "output": str(report.output),
+            "profile": report.profile,
+            "pages": report.pages,
+            "size": report.size,
+            "seconds": round(report.seconds, 3),
+            "included": [{**_entry_json(entry), "first_page": report.first_pages.get(entry.file, 0)}
+                         for entry in report.entries],
+            "excluded": _excluded_json(report.excluded),
+            "warnings": report.warnings,
+            "timings": {stage: round(seconds, 3) for stage, seconds in report.timings.items()},
+        })
+        return
+    count = len(report.entries)
+    click.echo(f"wrote {_shown(report.output)}: {count} item{'s' if count != 1 else ''}, "
+               f"{report.pages} pages, {report.size / 1_000_000:.1f} MB in {report.seconds:.1f} s")
+
+
+def _report_web(report) -> None:
+    count = len(report.entries)
+    extra = f" and {len(report.files) - 1} images" if len(report.files) > 1 else ""
+    click.echo(f"wrote {_shown(report.output)}{extra}: {count} item{'s' if count != 1 else ''}, "
+               f"{report.size / 1_000_000:.1f} MB in {report.seconds:.1f} s")
+
+
 @main.command()
-@_selection_options
+@_selection_options(("text", "json", "html"))
+@click.option("-o", "--output", metavar="PATH",
+              help="Where to write (default: build/brochure.pdf in the project). May hold {since}, "
+                   "{until} and {period}, e.g. 'releases/brochure-{period}.pdf'; folders are created.")
+@click.option("--self-contained", is_flag=True, help="With --format html: images inside the HTML file.")
+@click.option("--watch", is_flag=True, help="Build, then rebuild whenever an entry, image, setting or "
+                                            "the theme changes (Ctrl-C stops).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no summary line; problems are still shown.")
+@_remote_images_option
+@click.pass_context
+def build(ctx, since, until, tags, drafts, project_dir, output_format, output, self_contained, watch, quiet,
+          allow_remote_images):
+    """Validate, select, order and render the brochure to PDF (or HTML)."""
+    from brochure import build as pipeline
+
+    start = _start(ctx, project_dir, output_format)
+    selection = _selection(since, until, tags, drafts)
+    target = _output_path(output, since, until)
+    if self_contained and output_format != "html":
+        raise click.BadParameter("goes with --format html", param_hint="--self-contained")
+
+    def run_once() -> None:
+        if output_format == "html":
+            report = pipeline.build_web(start, selection, target, self_contained, allow_remote_images)
+            if not quiet:
+                _report_web(report)
+            return
+        progress = _ProgressLine(enabled=not quiet and output_format == "text" and sys.stderr.isatty())
+        try:
+            report = pipeline.build(start, selection, target, allow_remote_images, progress)
+        finally:
+            progress.clear()
+        if not quiet or output_format == "json":
+            _report_build(report, output_format)
+
+    _interrupt_on_sigterm()
+    if not watch:
+        run_once()
+        return
+    _watch(start, target, output_format, run_once)
+
+
+def _watch(start: Path, target: Path | None, output_format: str, run_once) -> None:
+    """Build now and after every change; a broken entry prints its problems and the
+    watch goes on, leaving the last good output in place."""
+    from brochure.build import watched_inputs
+    from brochure.watch import watch
+
+    def attempt(changed: list[str]) -> None:
+        if changed:
+            click.echo(f"changed: {', '.join(_shown(Path(path)) for path in changed[:3])}"
+                       + (f" and {len(changed) - 3} more" if len(changed) > 3 else ""), err=True)
+        try:
+            run_once()
+        except ContentError as error:
+            _print_problems(error, output_format == "json")
+        sys.stdout.flush()
+
+    attempt([])
+    click.echo("watching for changes (Ctrl-C stops)", err=True)
+    outputs = [target.resolve()] if target else []
+    folders = watched_inputs(start)
+    outputs.append(folders[0] / "build")  # the default output folder
+    try:
+        watch(folders, outputs, attempt)
+    except KeyboardInterrupt:
+        click.echo("stopped watching.", err=True)
+
+
+@main.command()
+@_selection_options()
 @_remote_images_option
 @click.pass_context
 def check(ctx, since, until, tags, drafts, project_dir, output_format, allow_remote_images):
@@ -211,9 +336,10 @@ def check(ctx, since, until, tags, drafts, project_dir, output_format, allow_rem
 
 
 @main.command(name="list")
-@_selection_options
+@_selection_options()
+@click.option("--excluded", is_flag=True, help="Show the entries left out, and why, instead.")
 @click.pass_context
-def list_command(ctx, since, until, tags, drafts, project_dir, output_format):
+def list_command(ctx, since, until, tags, drafts, project_dir, output_format, excluded):
     """Show the selected entries, one line each: date, title, tags, file."""
     from brochure.build import catalogue
 
@@ -221,6 +347,11 @@ def list_command(ctx, since, until, tags, drafts, project_dir, output_format):
     if output_format == "json":
         _emit_json({"entries": [_entry_json(entry) for entry in found.entries],
                     "excluded": _excluded_json(found.excluded)})
+        return
+    if excluded:
+        for item in found.excluded:
+            when = item.date + (f"..{item.end_date}" if item.end_date else "")
+            click.echo(f"{when:<22} {item.title}  ({item.file})  left out: {item.reason}")
         return
     for entry in found.entries:
         when = entry.date.isoformat() + (f"..{entry.end_date.isoformat()}" if entry.end_date else "")
@@ -230,8 +361,56 @@ def list_command(ctx, since, until, tags, drafts, project_dir, output_format):
 
 @main.command()
 @click.argument("which", type=click.Choice(["entry", "settings"]), default="entry")
-def schema(which):
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write it to this file (e.g. schema/entry.schema.json) instead of printing it.")
+def schema(which, output):
     """Print the JSON Schema of an entry (or of brochure.yaml), for editors and tools."""
+    from brochure.build import write_schema
     from brochure.validate import load_schema
 
+    if output:
+        write_schema(which, output)
+        click.echo(f"wrote {_shown(output)}")
+        return
     _emit_json(load_schema(which))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+def init(folder):
+    """Start a brochure project in FOLDER (default: here): settings, a sample entry."""
+    import datetime as dt
+
+    from brochure.build import init_project
+
+    ctx = click.get_current_context()
+    ctx.meta["brochure.format"] = "text"
+    for path in init_project(folder, dt.date.today()):
+        click.echo(f"wrote {_shown(path)}")
+    click.echo(f"next: cd {_shown(folder)} && brochure new \"Our first item\" && brochure build"
+               if str(folder) != "." else "next: brochure new \"Our first item\" && brochure build")
+
+
+def _tag(ctx, param, values):
+    for value in values:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
+            raise click.BadParameter(f"{value!r} is not a lower-case word (e.g. human-rights)")
+    return tuple(values)
+
+
+@main.command()
+@click.argument("title")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="The item's date (default: today).")
+@click.option("--tag", "tags", multiple=True, callback=_tag, metavar="TAG", help="A tag (repeatable).")
+@_project_option
+@click.pass_context
+def new(ctx, title, day, tags, project_dir):
+    """Start a new entry file for TITLE, every optional field explained in a comment."""
+    import datetime as dt
+
+    from brochure.build import new_entry
+
+    if not title.strip():
+        raise click.BadParameter("the title is empty", param_hint="TITLE")
+    path = new_entry(_start(ctx, project_dir), title.strip(), day.date() if day else dt.date.today(), tags)
+    click.echo(_shown(path))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -24,6 +25,7 @@ class PdfResult:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # resources that failed to load
     refused: list[str] = field(default_factory=list)  # addresses the fetcher would not read
+    timings: dict[str, float] = field(default_factory=dict)  # layout, writing: seconds
 
 
 def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], refused: list[str]):
@@ -72,9 +74,9 @@ class _Collect(logging.Handler):
 
 
 def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes,
-              remote: frozenset[str] = frozenset()) -> PdfResult:
+              remote: frozenset[str] = frozenset(), progress=None) -> PdfResult:
     """Lay out and write the brochure. `identifier` seeds the PDF /ID so that identical
-    inputs give identical bytes."""
+    inputs give identical bytes; `progress` receives WeasyPrint's own step messages."""
     import weasyprint  # heavy: imported only when a PDF is really made
 
     refused: list[str] = []
@@ -82,15 +84,35 @@ def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes,
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
+    steps = _Steps(progress) if progress else None
+    if steps:
+        weasyprint.PROGRESS_LOGGER.addHandler(steps)
     try:
+        began = time.monotonic()
         document = weasyprint.HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=fetcher).render(
             **SCREEN_OPTIONS)
+        laid_out = time.monotonic()
         first_pages: dict[str, int] = {}
         for number, page in enumerate(document.pages, 1):
             for anchor in page.anchors:
                 first_pages.setdefault(anchor, number)
         data = document.write_pdf(
             pdf_identifier=hashlib.sha256(identifier).hexdigest()[:32].encode(), **SCREEN_OPTIONS)
+        written = time.monotonic()
     finally:
         logger.removeHandler(collect)
-    return PdfResult(data, len(document.pages), first_pages, collect.warnings, collect.errors, refused)
+        if steps:
+            weasyprint.PROGRESS_LOGGER.removeHandler(steps)
+    return PdfResult(data, len(document.pages), first_pages, collect.warnings, collect.errors, refused,
+                     {"layout": laid_out - began, "writing": written - laid_out})
+
+
+class _Steps(logging.Handler):
+    """Passes WeasyPrint's progress steps ("Step 5 - Creating layout", …) on."""
+
+    def __init__(self, progress):
+        super().__init__(logging.INFO)
+        self.progress = progress
+
+    def emit(self, record):
+        self.progress(record.getMessage())

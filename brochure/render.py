@@ -7,6 +7,7 @@ import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote
 
 import jinja2
@@ -15,7 +16,7 @@ from markdown_it import MarkdownIt
 
 from brochure import __version__
 from brochure.errors import ContentError, Problem
-from brochure.model import PROJECT_URL, THEME_URL, Entry, Settings
+from brochure.model import PROJECT_URL, THEME_URL, Entry, Image, Settings
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -91,7 +92,7 @@ def _anchor(entry: Entry, taken: set[str]) -> str:
 
 def _template_problem(error: jinja2.TemplateError, settings: Settings) -> Problem:
     """A theme's template error, located in the theme's own file where Jinja2 knows it."""
-    where = f"styles/{settings.theme}/" + (getattr(error, "name", None) or "brochure.html.j2")
+    where = f"styles/{settings.theme}/" + (getattr(error, "name", None) or "")
     if isinstance(error, jinja2.TemplateNotFound):
         return Problem(where, 0, 0, "", f"template {error.name!r} not found in the theme",
                        "a theme needs brochure.html.j2; templates may only include files of the theme")
@@ -103,10 +104,16 @@ def asset_url(settings: Settings, path: Path) -> str:
     return PROJECT_URL + quote(path.relative_to(settings.root.resolve()).as_posix())
 
 
-def render_html(settings: Settings, entries: list[Entry], theme: Path,
-                document_date: dt.datetime) -> tuple[str, list[str]]:
-    """The whole brochure as one HTML document, ready for WeasyPrint, and the HTML id
-    of each entry's article, in order."""
+def render_html(settings: Settings, entries: list[Entry], theme: Path, document_date: dt.datetime,
+                template: str = "brochure.html.j2",
+                image_url: Callable[[Image], str] | None = None) -> tuple[str, list[str]]:
+    """The whole brochure as one HTML document and the HTML id of each entry's article,
+    in order. By default the document is the print one, for WeasyPrint, with images
+    under the fixed pseudo-address; the web edition passes its own template and
+    image addresses."""
+    if image_url is None:
+        def image_url(image: Image) -> str:
+            return asset_url(settings, image.path) if image.path else image.src
     taken: set[str] = set()
     items = [
         {
@@ -115,8 +122,7 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path,
             "when": format_span(entry.date, entry.end_date),
             "datetime": entry.date.isoformat(),
             "body_html": markdown_to_html(entry.body),
-            "image_url": (asset_url(settings, entry.image.path) if entry.image.path else entry.image.src)
-                         if entry.image else "",
+            "image_url": image_url(entry.image) if entry.image else "",
         }
         for entry in entries
     ]
@@ -133,7 +139,7 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path,
         lstrip_blocks=True,
     )
     try:
-        html = environment.get_template("brochure.html.j2").render(
+        html = environment.get_template(template).render(
             brochure=settings,
             items=items,
             period=period,
