@@ -1,3 +1,3 @@
 from brochure.cli import main
 
-main()
+main(prog_name="brochure")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -293,6 +294,12 @@ def build_web(start: Path, selection: Selection, output: Path | None = None, sel
         write_atomically(written[-1], source.read_bytes())
     data = html.encode("utf-8")
     write_atomically(target, data)
+    # Pictures of an earlier edition that this one no longer shows (only our own names).
+    folder = target.parent / folder_name
+    if folder.is_dir():
+        for stale in folder.iterdir():
+            if re.fullmatch(r"[0-9a-f]{12}-.+", stale.name) and stale.name not in pictures:
+                stale.unlink()
     timings["writing"] = time.monotonic() - stage
     size = len(data) + sum(path.stat().st_size for path in written)
     return WebReport(target, entries, found.excluded, [target, *written], size, time.monotonic() - began,
