@@ -19,10 +19,12 @@ from typing import Callable
 from brochure import __version__
 from brochure.errors import ContentError, Problem
 from brochure.model import Entry, Selection, Settings
-from brochure.project import load_settings
+from brochure.confine import is_inside
+from brochure.preflight import image_problems
+from brochure.project import SETTINGS_FILE, find_root, settings_from
 from brochure.source import entry_files, read_yaml
 from brochure.timeline import ordered, select
-from brochure.validate import entry_from_document
+from brochure.validate import entry_from_document, schema_problems
 
 
 Progress = Callable[[str], None]
@@ -78,6 +80,19 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
 
+def load_settings(start: Path) -> Settings:
+    """Find the project from `start` and read brochure.yaml as safely as any entry."""
+    root = find_root(start)
+    document, problems = read_yaml(root / SETTINGS_FILE, SETTINGS_FILE, kind="settings")
+    if document is not None:
+        problems = schema_problems(document, "settings", SETTINGS_FILE)
+        if not problems:
+            settings, problems = settings_from(document, root)
+    if problems:
+        raise ContentError(problems)
+    return settings
+
+
 def _excluded(entry: Entry, reason: str) -> Excluded:
     return Excluded(entry.file, entry.title, entry.date.isoformat(),
                     entry.end_date.isoformat() if entry.end_date else None, entry.tags, reason)
@@ -94,15 +109,15 @@ def read_entries(settings: Settings, allow_remote_images: bool = False, tolerate
     timings = {} if timings is None else timings
     folder = settings.root / settings.entries_dir
     if not folder.is_dir():
-        raise ContentError([Problem("brochure.yaml", 0, 0, "entries",
-                                    f"the entries folder '{settings.entries_dir}' does not exist",
-                                    "create it, or set entries: in brochure.yaml")])
+        state = "is not a folder" if folder.exists() else "does not exist"
+        raise ContentError([Problem(SETTINGS_FILE, 0, 0, "entries",
+                                    f"the entries folder '{settings.entries_dir}' {state}",
+                                    f"create it, or set entries: in {SETTINGS_FILE}")])
     entries, invalid_drafts, problems = [], [], []
-    root = settings.root.resolve()
     reading = validating = 0.0
     for path in entry_files(folder):
         shown_as = path.relative_to(settings.root).as_posix()
-        if root not in path.resolve().parents:
+        if not is_inside(settings.root, path):
             problems.append(Problem(shown_as, 0, 0, "", "is a link to a file outside the project folder",
                                     "copy the entry into the project instead of linking to it"))
             continue
@@ -122,6 +137,10 @@ def read_entries(settings: Settings, allow_remote_images: bool = False, tolerate
                                                "invalid", tuple(found)))
                 continue
         problems.extend(found)
+    if not problems:
+        began = time.monotonic()
+        problems = image_problems(entries)
+        validating += time.monotonic() - began
     timings["reading"], timings["validating"] = reading, validating
     if problems:
         raise ContentError(problems)
@@ -161,8 +180,12 @@ def document_date(entries: list[Entry]) -> dt.datetime:
     """The date written into the PDF: SOURCE_DATE_EPOCH when set, else the newest item's
     last day, so that the same content always gives the same bytes."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise ContentError([Problem("SOURCE_DATE_EPOCH", 0, 0, "", f"{epoch[:40]!r} is not a time stamp",
+                                        "set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct)")])
     newest = max(entry.last_day for entry in entries)
     return dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc)
 
@@ -179,8 +202,12 @@ def write_atomically(target: Path, data: bytes) -> None:
     """Write to a temporary file beside `target`, then rename it into place: readers
     and a later failure never see a half-written PDF, and the previous one survives
     any failure (the temporary file is removed, even on Ctrl-C)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise ContentError([Problem(str(target), 0, 0, "", f"cannot write here: {error.strerror}",
+                                    "choose another output with -o")]) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -190,9 +217,32 @@ def write_atomically(target: Path, data: bytes) -> None:
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise ContentError([Problem(str(target), 0, 0, "", f"cannot write here: {error.strerror}",
+                                    "choose another output with -o")]) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _theme_files(theme: Path) -> list[Path]:
+    return sorted(path for path in theme.rglob("*") if path.is_file() and is_inside(theme, path))
+
+
+def _output(settings: Settings, entries: list[Entry], theme: Path, chosen: Path | None, default: str) -> Path:
+    """Where to write: -o as given, else the settings' output. Never one of the inputs:
+    a slip such as `-o brochure.yaml` must not overwrite the project with a PDF."""
+    target = chosen if chosen is not None else settings.root / default
+    if str(chosen) == "" or target.is_dir():
+        raise ContentError([Problem(str(target), 0, 0, "", "is a folder, not a file name",
+                                    "name the file, e.g. -o build/brochure.pdf")])
+    inputs = {settings.root / SETTINGS_FILE, *(settings.root / entry.file for entry in entries),
+              *(entry.image.path for entry in entries if entry.image and entry.image.path), *_theme_files(theme)}
+    if target.resolve() in {path.resolve() for path in inputs}:
+        raise ContentError([Problem(str(target), 0, 0, "", "is one of the brochure's own input files",
+                                    "write the output somewhere else, e.g. build/")])
+    return target
 
 
 def _selected(start: Path, selection: Selection, allow_remote_images: bool) -> Catalogue:
@@ -208,7 +258,7 @@ def _selected(start: Path, selection: Selection, allow_remote_images: bool) -> C
 def build(start: Path, selection: Selection, output: Path | None = None,
           allow_remote_images: bool = False, progress: Progress = _quiet) -> BuildReport:
     from brochure.pdf import write_pdf  # WeasyPrint is heavy: only builds pay for it
-    from brochure.render import render_html, theme_folder
+    from brochure.render import asset_url, render_html, theme_folder
 
     began = time.monotonic()
     progress("Reading and validating entries")
@@ -219,22 +269,24 @@ def build(start: Path, selection: Selection, output: Path | None = None,
     theme = theme_folder(settings)
     html, item_ids = render_html(settings, entries, theme, document_date(entries))
     timings["rendering"] = time.monotonic() - stage
-    theme_files = sorted(path for path in theme.rglob("*") if path.is_file())
+    target = _output(settings, entries, theme, output, settings.output)
     images = [entry.image.path for entry in entries if entry.image and entry.image.path]
     remote = frozenset(entry.image.src for entry in entries if entry.image and not entry.image.path)
-    result = write_pdf(html, settings.root, theme, _inputs_fingerprint(html, theme_files + images), remote,
-                       progress)
-    problems = [Problem(f"styles/{settings.theme}", 0, 0, "", f"refused to read {url}",
+    result = write_pdf(html, settings.root, theme, _inputs_fingerprint(html, _theme_files(theme) + images),
+                       remote, progress)
+    theme_name = f"styles/{settings.theme}" if is_inside(settings.root, theme) else f"theme '{settings.theme}'"
+    problems = [Problem(theme_name, 0, 0, "", f"refused to read {url}",
                         "a theme may only use files inside the project or the theme")
                 for url in result.refused]
-    owners = {entry.image.src: entry.file for entry in entries if entry.image}
-    problems += [Problem(next((file for src, file in owners.items() if src in message), "(render)"),
+    # WeasyPrint names the address that failed: find the entry whose image it is.
+    owners = {(asset_url(settings, entry.image.path) if entry.image.path else entry.image.src): entry.file
+              for entry in entries if entry.image}
+    problems += [Problem(next((file for url, file in owners.items() if url in message), theme_name),
                          0, 0, "", message, "") for message in result.errors
                  if not any(url in message for url in result.refused)]
     if problems:
         raise ContentError(problems)
     stage = time.monotonic()
-    target = output if output is not None else settings.root / settings.output
     write_atomically(target, result.data)
     timings.update(result.timings)
     timings["writing"] += time.monotonic() - stage
@@ -267,7 +319,8 @@ def build_web(start: Path, selection: Selection, output: Path | None = None, sel
     began = time.monotonic()
     found = _selected(start, selection, allow_remote_images)
     settings, entries, timings = found.settings, found.entries, found.timings
-    target = output if output is not None else (settings.root / settings.output).with_suffix(".html")
+    theme = theme_folder(settings)
+    target = _output(settings, entries, theme, output, str(Path(settings.output).with_suffix(".html")))
     folder_name = f"{target.stem}_files"
     pictures: dict[str, Path] = {}  # name beside the HTML -> source image
 
@@ -284,7 +337,6 @@ def build_web(start: Path, selection: Selection, output: Path | None = None, sel
         return f"{folder_name}/{name}"
 
     stage = time.monotonic()
-    theme = theme_folder(settings)
     html, _ = render_html(settings, entries, theme, document_date(entries), "web.html.j2", image_url)
     timings["rendering"] = time.monotonic() - stage
     stage = time.monotonic()
@@ -306,12 +358,17 @@ def build_web(start: Path, selection: Selection, output: Path | None = None, sel
                      timings)
 
 
-def write_schema(which: str, target: Path) -> None:
+def schema_text(which: str) -> str:
+    """The JSON Schema of an entry or of brochure.yaml, as the file editors read."""
     import json
 
     from brochure.validate import load_schema
 
-    write_atomically(target, (json.dumps(load_schema(which), indent=2, ensure_ascii=False) + "\n").encode())
+    return json.dumps(load_schema(which), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schema(which: str, target: Path) -> None:
+    write_atomically(target, schema_text(which).encode())
 
 
 def init_project(folder: Path, today: dt.date) -> list[Path]:

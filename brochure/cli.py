@@ -49,9 +49,10 @@ _remote_images_option = click.option(
     help="Let image.src be an http(s) address and fetch it (off by default: no network).")
 
 
-def _selection_options(formats: tuple[str, ...] = ("text", "json")):
-    """--since, --until, --tag, --drafts, -C and --format: shared by build, check and list."""
-    options = [
+def _selection_options(formats: tuple[str, ...] = ("text", "json"), selection: bool = True):
+    """--since, --until, --tag, --drafts, -C and --format: shared by build, check and list
+    (check validates every entry, so it takes -C and --format only)."""
+    selecting = [
         click.option("--since", type=_Period(), metavar="PERIOD",
                      help=f"Keep items from this period on ({PERIOD_FORMS}; inclusive)."),
         click.option("--until", type=_Period(), metavar="PERIOD",
@@ -59,6 +60,8 @@ def _selection_options(formats: tuple[str, ...] = ("text", "json")):
         click.option("--tag", "tags", multiple=True, metavar="TAG",
                      help="Keep items having this tag (repeat for any of several)."),
         click.option("--drafts", is_flag=True, help="Include items marked draft: true."),
+    ]
+    common = [
         _project_option,
         click.option("--format", "output_format", type=click.Choice(formats), default="text",
                      show_default=True,
@@ -67,7 +70,7 @@ def _selection_options(formats: tuple[str, ...] = ("text", "json")):
     ]
 
     def decorate(command):
-        for option in reversed(options):
+        for option in reversed((selecting if selection else []) + common):
             command = option(command)
         return command
 
@@ -320,10 +323,10 @@ def _watch(start: Path, target: Path | None, output_format: str, run_once) -> No
 
 
 @main.command()
-@_selection_options()
+@_selection_options(selection=False)
 @_remote_images_option
 @click.pass_context
-def check(ctx, since, until, tags, drafts, project_dir, output_format, allow_remote_images):
+def check(ctx, project_dir, output_format, allow_remote_images):
     """Validate every entry (drafts too) and its image; renders nothing."""
     from brochure.build import check as run_check
 
@@ -365,14 +368,13 @@ def list_command(ctx, since, until, tags, drafts, project_dir, output_format, ex
               help="Write it to this file (e.g. schema/entry.schema.json) instead of printing it.")
 def schema(which, output):
     """Print the JSON Schema of an entry (or of brochure.yaml), for editors and tools."""
-    from brochure.build import write_schema
-    from brochure.validate import load_schema
+    from brochure.build import schema_text, write_schema
 
     if output:
         write_schema(which, output)
         click.echo(f"wrote {_shown(output)}")
         return
-    _emit_json(load_schema(which))
+    click.echo(schema_text(which), nl=False)
 
 
 @main.command()

@@ -15,6 +15,7 @@ class Image:
     alt: str
     credit: str = ""
     caption: str = ""
+    where: tuple[int, int] = field(default=(0, 0), compare=False)  # line, column of image.src
 
 
 @dataclass(frozen=True)
@@ -85,3 +86,27 @@ class Selection:
 ASSET_ORIGIN = "https://brochure.invalid/"
 PROJECT_URL = ASSET_ORIGIN + "project/"
 THEME_URL = ASSET_ORIGIN + "theme/"
+
+
+# A JSON-pointer-like path to a value: ("image", "src") or ("links", 0, "url").
+Location = tuple
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    data: object
+    # Where each value starts, and where each mapping key starts (1-based line, column).
+    values: dict[Location, tuple[int, int]]
+    keys: dict[Location, tuple[int, int]]
+
+    def where(self, location: Location) -> tuple[int, int]:
+        """Best position for a problem at `location`: its value, else its key, else the
+        nearest enclosing value (e.g. the mapping a required field is missing from)."""
+        location = tuple(location)
+        while True:
+            for positions in (self.values, self.keys):
+                if location in positions:
+                    return positions[location]
+            if not location:
+                return (1, 1)
+            location = location[:-1]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from brochure.confine import is_inside
 from brochure.model import ASSET_ORIGIN, PROJECT_URL, THEME_URL
 
 # The only profile so far: an accessible screen PDF (tagged, with /Lang, the title
@@ -46,7 +47,7 @@ def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], refused:
                 if url.startswith(prefix):
                     relative = unquote(urlsplit(url[len(prefix):]).path)
                     path = (root / relative).resolve()
-                    if (root in path.parents) and path.is_file():
+                    if is_inside(root, path) and path.is_file():
                         mime, _ = mimetypes.guess_type(path.name)
                         return URLFetcherResponse(url, path.read_bytes(),
                                                   {"Content-Type": mime or "application/octet-stream"})

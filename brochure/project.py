@@ -1,13 +1,12 @@
-"""Find the project (brochure.yaml, upwards from a folder) and load its settings."""
+"""The project: where brochure.yaml is (upwards from a folder), and its settings."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from brochure.confine import is_inside
 from brochure.errors import ContentError, Problem
-from brochure.model import Settings
-from brochure.source import read_yaml
-from brochure.validate import schema_problems
+from brochure.model import Settings, YamlDocument
 
 SETTINGS_FILE = "brochure.yaml"
 
@@ -22,14 +21,19 @@ def find_root(start: Path) -> Path:
                                 "run 'brochure init' to start a project, or pass -C DIR")])
 
 
-def load_settings(start: Path) -> Settings:
-    root = find_root(start)
-    document, problems = read_yaml(root / SETTINGS_FILE, SETTINGS_FILE)
-    if document is not None:
-        problems = schema_problems(document, "settings", SETTINGS_FILE)
-    if problems:
-        raise ContentError(problems)
+def settings_from(document: YamlDocument, root: Path) -> tuple[Settings | None, list[Problem]]:
+    """Settings from a schema-valid brochure.yaml, with defaults filled in; the folders
+    it names must be inside the project."""
     data = document.data
+    problems = []
+    for key, default in (("entries", "entries"), ("output", "build/brochure.pdf")):
+        value = data.get(key, default)
+        if Path(value).is_absolute() or not is_inside(root, root / value) or (root / value).resolve() == root.resolve():
+            line, column = document.where((key,))
+            problems.append(Problem(SETTINGS_FILE, line, column, key, f"{value!r} is not inside the project folder",
+                                    f"write a path relative to {SETTINGS_FILE}, such as {default}"))
+    if problems:
+        return None, problems
     page = data.get("page", {})
     return Settings(
         root=root,
@@ -44,4 +48,4 @@ def load_settings(start: Path) -> Settings:
         page_size=page.get("size", "A4"),
         entries_dir=data.get("entries", "entries"),
         output=data.get("output", "build/brochure.pdf"),
-    )
+    ), []

@@ -15,6 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 
 from brochure import __version__
+from brochure.confine import is_inside
 from brochure.errors import ContentError, Problem
 from brochure.model import PROJECT_URL, THEME_URL, Entry, Image, Settings
 
@@ -26,7 +27,7 @@ def theme_folder(settings: Settings) -> Path:
     """The project's own styles/NAME/ when it exists, else the built-in theme of that name."""
     own = settings.root / "styles" / settings.theme
     if own.is_dir():
-        if settings.root.resolve() not in own.resolve().parents:
+        if not is_inside(settings.root, own):
             raise ContentError([Problem("brochure.yaml", 0, 0, "theme",
                                         f"styles/{settings.theme} leads outside the project folder",
                                         "keep the theme's files inside the project")])
@@ -90,6 +91,22 @@ def _anchor(entry: Entry, taken: set[str]) -> str:
     return anchor
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Jinja2 follows symbolic links; a theme's template must really be in the theme."""
+
+    def __init__(self, folder: Path):
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def get_source(self, environment, template):
+        if not is_inside(self.folder, self.folder / template):
+            raise jinja2.TemplateNotFound(template)
+        return super().get_source(environment, template)
+
+
+PAGE_SIZES = {"A4": ("210mm", "297mm"), "A5": ("148mm", "210mm"), "letter": ("8.5in", "11in")}
+
+
 def _template_problem(error: jinja2.TemplateError, settings: Settings) -> Problem:
     """A theme's template error, located in the theme's own file where Jinja2 knows it."""
     where = f"styles/{settings.theme}/" + (getattr(error, "name", None) or "")
@@ -130,9 +147,9 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
     if not period and entries:
         period = format_period(min(e.date for e in entries), max(e.last_day for e in entries))
     keywords = sorted({tag for entry in entries for tag in entry.tags})
-    # Sandboxed: a theme shapes the page, it cannot reach into Python.
+    # Sandboxed: a theme shapes the page, it cannot reach into Python or out of its folder.
     environment = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(theme)),
+        loader=_ConfinedLoader(theme),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -147,6 +164,8 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
             keywords=keywords,
             document_date=document_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
             theme_url=THEME_URL,
+            page_width=PAGE_SIZES[settings.page_size][0],
+            page_height=PAGE_SIZES[settings.page_size][1],
             version=__version__,
         )
     except jinja2.TemplateError as error:

@@ -8,13 +8,13 @@ is being parsed, before anything is expanded.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from yaml.events import AliasEvent
 
 from brochure.errors import Problem
+from brochure.model import YamlDocument
 
 MAX_FILE_BYTES = 1_000_000  # a news item is a few KB; anything this big is a mistake
 
@@ -22,30 +22,6 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
-
-# A JSON-pointer-like path to a value: ("image", "src") or ("links", 0, "url").
-Location = tuple
-
-
-@dataclass(frozen=True)
-class YamlDocument:
-    data: object
-    # Where each value starts, and where each mapping key starts (1-based line, column).
-    values: dict[Location, tuple[int, int]]
-    keys: dict[Location, tuple[int, int]]
-
-    def where(self, location: Location) -> tuple[int, int]:
-        """Best position for a problem at `location`: its value, else its key, else the
-        nearest enclosing value (e.g. the mapping a required field is missing from)."""
-        location = tuple(location)
-        while True:
-            for positions in (self.values, self.keys):
-                if location in positions:
-                    return positions[location]
-            if not location:
-                return (1, 1)
-            location = location[:-1]
-
 
 class _Refused(Exception):
     def __init__(self, mark, message: str, hint: str = ""):
@@ -67,8 +43,16 @@ class _PlainLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def read_yaml(path: Path, shown_as: str) -> tuple[YamlDocument | None, list[Problem]]:
-    """Parse one YAML file. Returns the document, or None and the problems found."""
+MAX_DEPTH = 20  # entries are shallow; deeper nesting is a mistake or an attack
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def read_yaml(path: Path, shown_as: str, kind: str = "entry") -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse one YAML file (an entry, or the settings). Returns the document, or None
+    and the problems found."""
+    empty_hint = "write the entry's fields, starting with title:" if kind == "entry" else \
+        "write the brochure's settings, starting with title:"
 
     def problem(message: str, line: int = 0, column: int = 0, hint: str = "") -> list[Problem]:
         return [Problem(shown_as, line, column, "", message, hint)]
@@ -89,14 +73,9 @@ def read_yaml(path: Path, shown_as: str) -> tuple[YamlDocument | None, list[Prob
                              "save it with UTF-8 encoding")
     if text.startswith("\ufeff"):
         text = text[1:]
-    for number, line_text in enumerate(text.splitlines(), 1):
-        stripped = line_text.lstrip(" ")
-        if stripped.startswith("\t"):
-            return None, problem("tab used for indentation", number, len(line_text) - len(stripped) + 1,
-                                 "indent with spaces only")
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#")
                                for line in text.splitlines()):
-        return None, problem("the file is empty", 1, 1, "write the entry's fields, starting with title:")
+        return None, problem("the file is empty", 1, 1, empty_hint)
 
     loader = _PlainLoader(text)
     try:
@@ -104,8 +83,14 @@ def read_yaml(path: Path, shown_as: str) -> tuple[YamlDocument | None, list[Prob
     except _Refused as refused:
         return None, problem(refused.message, refused.mark.line + 1, refused.mark.column + 1,
                              refused.hint)
+    except RecursionError:
+        return None, problem(f"nested too deeply (more than {MAX_DEPTH} levels)", 1, 1,
+                             "entries are flat: fields, lists and small mappings")
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if "'\\t'" in str(error.problem):
+            return None, problem("tab used for indentation", mark.line + 1, mark.column + 1,
+                                 "indent with spaces only")
         message = (error.problem or error.context or "invalid YAML").strip()
         hint = "check the indentation and quote values that contain ': ' or start with a special character"
         if error.context and error.problem and error.problem.startswith("but "):
@@ -121,7 +106,7 @@ def read_yaml(path: Path, shown_as: str) -> tuple[YamlDocument | None, list[Prob
     finally:
         loader.dispose()
     if node is None:
-        return None, problem("the file is empty", 1, 1, "write the entry's fields, starting with title:")
+        return None, problem("the file is empty", 1, 1, empty_hint)
 
     builder = _Builder(loader, shown_as)
     data = builder.build(node, ())
@@ -150,6 +135,10 @@ class _Builder:
 
     def build(self, node, location: Location):
         self.values[location] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if len(location) > MAX_DEPTH:
+            self._refuse(node, f"nested too deeply (more than {MAX_DEPTH} levels)",
+                         "entries are flat: fields, lists and small mappings")
+            return None
         if node.tag not in _STANDARD_TAGS:
             self._refuse(node, f"YAML tag {node.tag!r} is not allowed",
                          "remove the tag; entries hold plain text, numbers, dates, lists and mappings")
@@ -158,15 +147,15 @@ class _Builder:
             result: dict = {}
             first_line: dict = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    self._refuse(key_node, "a key must be a plain name")
-                    continue
-                key = self.loader.construct_object(key_node)
-                if key_node.value == "<<":
+                if key_node.tag == _MERGE_TAG:
                     self._refuse(key_node, "YAML merge keys (<<) are not supported",
                                  "write the fields out in full")
                     continue
-                key = str(key)
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _STANDARD_TAGS:
+                    self._refuse(key_node, "a key must be a plain name, such as title",
+                                 "remove the tag or the brackets before the colon")
+                    continue
+                key = key_node.value  # as written: 2019 or 2019-02-30 as a key is just a name
                 line = key_node.start_mark.line + 1
                 if key in result:
                     self._refuse(key_node, f"duplicate key {key!r} (first given on line {first_line[key]})",

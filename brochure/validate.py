@@ -15,12 +15,11 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from brochure.confine import resolve_inside
 from brochure.errors import Problem
-from brochure.model import Entry, Image, Link, Source
-from brochure.source import YamlDocument
+from brochure.model import Entry, Image, Link, Source, YamlDocument
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
-PILLOW_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "MPO"}  # what WeasyPrint embeds as pictures
 _MONTHS = {name: number for number, name in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
      "september", "october", "november", "december"], 1)}
@@ -86,9 +85,9 @@ def _explain(error, document: YamlDocument, shown_as: str) -> list[Problem]:
         return [Problem(shown_as, line, column, _field_name(location + (name,)),
                         f"required field '{name}' is missing {where}", f"add '{name}: ...'")]
     if location and location[-1] in ("date", "end_date") and kind in ("pattern", "type"):
-        return [at(f"{value!r} is not a date", _date_hint(value))]
+        return [at(f"{_describe(value)} is not a date", _date_hint(value))]
     if "url" in location[-1:] and kind == "pattern":
-        return [at(f"{value!r} is not an accepted link",
+        return [at(f"{_describe(value)} is not an accepted link",
                    "write a full http://, https:// or mailto: address")]
     if kind == "type":
         wanted = {"string": "text", "integer": "a whole number", "boolean": "true or false",
@@ -101,8 +100,8 @@ def _explain(error, document: YamlDocument, shown_as: str) -> list[Problem]:
         return [at(f"must be {text}, not {_describe(value)}", hint)]
     if kind == "enum":
         allowed = ", ".join(str(option) for option in schema["enum"])
-        return [at(f"{value!r} is not allowed", f"use one of: {allowed}")]
-    if kind == "minLength":
+        return [at(f"{_describe(value)} is not allowed", f"use one of: {allowed}")]
+    if kind == "minLength" or (kind == "pattern" and schema.get("pattern") == "\\S"):
         return [at("must not be empty", "write some text or remove the field")]
     if kind == "maxLength":
         return [at(f"is too long ({len(value)} characters, at most {schema['maxLength']})",
@@ -110,10 +109,10 @@ def _explain(error, document: YamlDocument, shown_as: str) -> list[Problem]:
     if kind == "uniqueItems":
         return [at("lists the same value twice", "remove the repeated value")]
     if kind == "pattern" and location and location[0] == "tags":
-        return [at(f"tag {value!r} is not a simple lower-case word",
+        return [at(f"tag {_describe(value)} is not a simple lower-case word",
                    f"write it as '{_slug(str(value))}'")]
     if kind == "pattern" and location[-1:] in (("lang",), ("language",)):
-        return [at(f"{value!r} is not a language tag", "write e.g. en, fr or pt-BR")]
+        return [at(f"{_describe(value)} is not a language tag", "write e.g. en, fr or pt-BR")]
     return [at(error.message)]
 
 
@@ -124,7 +123,8 @@ def _describe(value) -> str:
         return f"{str(value).lower()}"
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
-    return repr(value)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _slug(text: str) -> str:
@@ -164,52 +164,6 @@ def _real_date(document: YamlDocument, key: str, shown_as: str, problems: list) 
         return None
 
 
-def resolve_inside(root: Path, base: Path, reference: str) -> tuple[Path | None, str]:
-    """Resolve `reference` (relative to folder `base`) and require it to stay inside `root`.
-
-    Returns (path, "") or (None, reason). Symbolic links are followed before the check,
-    so a link pointing outside the project is refused too.
-    """
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", reference) or reference.startswith("//"):
-        return None, "is a web address; images must be files inside the project"
-    if Path(reference).is_absolute() or reference.startswith("\\"):
-        return None, "is an absolute path; write it relative to the entry file"
-    candidate = (base / reference).resolve()
-    real_root = root.resolve()
-    if candidate != real_root and real_root not in candidate.parents:
-        return None, "leads outside the project folder"
-    return candidate, ""
-
-
-def _image_problem(path: Path) -> str:
-    """Why Pillow cannot read the image at `path` in full, or "" when it can.
-
-    JPEGs are decoded at 1/8 scale: as thorough against truncation, far cheaper.
-    """
-    from PIL import Image as Pillow  # only entries with images pay for the import
-    from PIL import ImageFile
-
-    # WeasyPrint, once imported, tells Pillow to accept truncated files; here we want to
-    # know about them, so the setting is held off for the duration of the check.
-    accepting = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    try:
-        with Pillow.open(path) as picture:
-            if picture.format not in PILLOW_FORMATS:
-                return f"is a {picture.format} image; use JPEG, PNG, GIF or WebP"
-            picture.draft("RGB", (max(1, picture.width // 8), max(1, picture.height // 8)))
-            picture.load()
-    except Pillow.UnidentifiedImageError:
-        return "is not a readable image (unknown or damaged format)"
-    except Pillow.DecompressionBombError:
-        return "has too many pixels to be a photograph (a decompression bomb?)"
-    except (OSError, SyntaxError, ValueError) as error:
-        return f"is not a readable image ({error})"
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = accepting
-    return ""
-
-
 def _image(image_data: dict, document: YamlDocument, shown_as: str, base: Path, root: Path,
            allow_remote: bool) -> tuple[Image | None, list[Problem]]:
     src = image_data["src"]
@@ -219,8 +173,8 @@ def _image(image_data: dict, document: YamlDocument, shown_as: str, base: Path, 
         return None, [Problem(shown_as, line, column, "image.src", message, hint)]
 
     def image(path: Path | None) -> tuple[Image, list[Problem]]:
-        return Image(src=src, path=path, alt=image_data.get("alt", ""),
-                     credit=image_data.get("credit", ""), caption=image_data.get("caption", "")), []
+        return Image(src=src, path=path, alt=image_data.get("alt", ""), credit=image_data.get("credit", ""),
+                     caption=image_data.get("caption", ""), where=(line, column)), []
 
     if allow_remote and re.match(r"^https?://", src):
         return image(None)  # fetched by the build, which reports a failure
@@ -234,9 +188,7 @@ def _image(image_data: dict, document: YamlDocument, shown_as: str, base: Path, 
         return problem(f"image file {src!r} not found", "check the file name; paths are relative to the entry file")
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         return problem(f"{src!r} is not a supported image type", "use " + ", ".join(sorted(IMAGE_SUFFIXES)))
-    if trouble := _image_problem(path):
-        return problem(f"image {src!r} {trouble}", "export it again as JPEG or PNG")
-    return image(path)
+    return image(path)  # its content is checked by preflight, once every entry is valid
 
 
 def entry_from_document(document: YamlDocument, shown_as: str, file_path: Path, root: Path,

@@ -163,3 +163,52 @@ def test_oversized_and_multi_document_files(tmp_path):
     assert lines[0].startswith("entries/huge.yaml: file is too large (1,")
     assert lines[1].startswith("entries/two-documents.yaml:2:1: invalid YAML: expected a single document in the stream, "
                             "but found another document (one entry per file: remove the '---' line)")
+
+
+def test_a_theme_template_linked_from_outside_is_not_read(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("THE SECRET")
+    project = copy_project("minimal", tmp_path)
+    theme = project / "styles" / "linked"
+    theme.mkdir(parents=True)
+    (project / "brochure.yaml").write_text("title: T\ntheme: linked\n")
+    (theme / "brochure.html.j2").write_text("<html><body>{% include 'part.html' %}</body></html>")
+    (theme / "part.html").symlink_to(secret)
+    result = run("build", cwd=project)
+    assert result.exit_code == 1
+    assert "template 'part.html' not found in the theme" in result.stderr
+    (theme / "brochure.html.j2").unlink()
+    (theme / "brochure.html.j2").symlink_to(secret)
+    assert run("build", cwd=project).exit_code == 1
+    assert not (project / "build").exists()
+
+
+@pytest.mark.parametrize("setting, value", [("output", "../outside.pdf"), ("output", "/tmp/x.pdf"),
+                                            ("entries", "../"), ("entries", "/etc")])
+def test_settings_cannot_point_outside_the_project(tmp_path, setting, value):
+    project = copy_project("minimal", tmp_path)
+    (project / "brochure.yaml").write_text(f"title: T\n{setting}: {value}\n")
+    result = run("build", cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"brochure.yaml:2:{len(setting) + 3}: {setting}: '{value}' is not inside "
+                                    "the project folder")
+    assert not (tmp_path / "outside.pdf").exists()
+
+
+@pytest.mark.parametrize("output", ["brochure.yaml", "entries/2021-02-15-second-of-the-day.yaml",
+                                    "entries/images/square.jpg"])
+def test_the_output_is_never_one_of_the_inputs(tmp_path, output):
+    project = copy_project("minimal", tmp_path)
+    before = (project / output).read_bytes()
+    result = run("build", "-o", output, cwd=project)
+    assert result.exit_code == 1
+    assert "is one of the brochure's own input files" in result.stderr
+    assert (project / output).read_bytes() == before
+
+
+def test_an_unwritable_output_is_a_clear_error(tmp_path):
+    project = copy_project("minimal", tmp_path)
+    for output in ("/proc/no-such-place/x.pdf", "entries"):
+        result = run("build", "-o", output, cwd=project)
+        assert result.exit_code == 1, output
+        assert "Traceback" not in result.output and "internal error" not in result.stderr

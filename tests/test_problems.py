@@ -161,7 +161,8 @@ def test_an_interrupted_build_keeps_the_previous_pdf(tmp_path):
     project = copy_project("seed", tmp_path)
     target = project / "out.pdf"
     target.write_bytes(b"%PDF- the previous release")
-    # Stop builds at different moments: while importing, laying out, or writing.
+    # Stop builds at different moments of the render (a stop in the middle of the write
+    # itself is the unit test below).
     for delay in (0.3, 0.9, 1.4):
         process = _build_process(project, "out.pdf")
         time.sleep(delay)
@@ -173,7 +174,7 @@ def test_an_interrupted_build_keeps_the_previous_pdf(tmp_path):
                 assert len(pdf.pages) > 10
             target.write_bytes(b"%PDF- the previous release")
         else:
-            assert process.returncode in (130, -signal.SIGTERM), stderr
+            assert process.returncode == 130, stderr  # our handler ran: it unwound, cleaning up
             assert target.read_bytes() == b"%PDF- the previous release"
         assert sorted(path.name for path in project.iterdir()) == ["brochure.yaml", "entries", "out.pdf"]
 
@@ -184,3 +185,55 @@ def test_two_builds_writing_the_same_file_at_once_leave_one_whole_pdf(tmp_path):
     assert [process.wait(timeout=120) for process in processes] == [0, 0]
     assert len(outline_titles(project / "same.pdf")) == 14
     assert sorted(path.name for path in project.iterdir()) == ["brochure.yaml", "entries", "same.pdf"]
+
+
+@pytest.mark.parametrize("yaml_text, message", [
+    ("<<: {title: x}\ndate: 2021-01-01\nbody: x\n", "1:1: YAML merge keys (<<) are not supported"),
+    ("title: x\n!!python/name:os.system : y\n", "2:1: a key must be a plain name"),
+    ("title: x\n? [a, b]\n: c\n", "2:3: a key must be a plain name"),
+    ("title: x\ndate: 2021-01-01\nbody: x\n2019-02-30: y\n", "4:1: 2019-02-30: unknown field '2019-02-30'"),
+    ("title: x\ndate: 2021-01-01\nbody: x\nimage: {src: \"a\\0b.jpg\", alt: x}\n",
+     "4:14: image.src: 'a\\x00b.jpg' contains a NUL character"),
+    ("title: x\ndate: 2021-01-01\nbody: x\nextra: {a: " + "[" * 3000 + "]" * 3000 + "}\n", "1:1: nested too deeply"),
+    ("title: x\ndate: 2021-01-01\nbody: x\nextra: {a: " + "[" * 25 + "]" * 25 + "}\n", "nested too deeply"),
+    ("title: ' '\ndate: 2021-01-01\nbody: x\n", "1:8: title: must not be empty"),
+    ("title: x\ndate: 2021-01-01\nbody: \"  \"\n", "3:7: body: must not be empty"),
+    ("title: x\ndate: 2021-01-01\nend_date: null\nbody: x\n", "3:11: end_date: nothing is not a date"),
+    ("title: x\ndate: 2021-01-01\nbody: x\nweight: " + "9" * 500 + "x\n", "4:9: weight: must be"),
+])
+def test_odd_yaml_is_a_content_error_never_a_crash(tmp_path, yaml_text, message):
+    project = copy_project("minimal", tmp_path)
+    (project / "entries" / "odd.yaml").write_text(yaml_text)
+    result = run("check", cwd=project)
+    assert result.exit_code == 1, result.output
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("entries/odd.yaml:") and message in first, first
+    assert len(first) < 300
+
+
+def test_a_tab_inside_a_text_block_is_text(tmp_path):
+    project = copy_project("minimal", tmp_path)
+    (project / "entries" / "tab.yaml").write_text("title: x\ndate: 2021-01-01\nbody: |\n  a\ttable\n")
+    assert run("check", cwd=project).exit_code == 0
+
+
+def test_a_bad_source_date_epoch_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "9" * 30)
+    result = run("build", cwd=copy_project("minimal", tmp_path))
+    assert result.exit_code == 1 and result.stderr.startswith("SOURCE_DATE_EPOCH: ")
+
+
+def test_an_interrupted_write_leaves_the_previous_file_and_no_temporary(tmp_path, monkeypatch):
+    from brochure import build
+
+    target = tmp_path / "brochure.pdf"
+    target.write_bytes(b"previous")
+
+    def interrupted(descriptor):
+        raise KeyboardInterrupt  # Ctrl-C (or SIGTERM, which the CLI turns into it) mid-write
+
+    monkeypatch.setattr(build.os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build.write_atomically(target, b"new and half written")
+    assert target.read_bytes() == b"previous"
+    assert [path.name for path in tmp_path.iterdir()] == ["brochure.pdf"]

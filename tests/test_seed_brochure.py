@@ -182,3 +182,14 @@ def test_source_date_epoch_sets_the_document_dates(tmp_path, monkeypatch):
 def test_repository_is_a_project():
     assert (REPO / "brochure.yaml").is_file()
     assert len(list((REPO / "entries").glob("*.yaml"))) == 14
+
+
+def test_page_size_comes_from_the_settings(tmp_path):
+    from conftest import copy_project
+
+    project = copy_project("minimal", tmp_path)
+    for size, box in (("letter", [0, 0, 612, 792]), ("A5", [0, 0, 420, 595])):
+        (project / "brochure.yaml").write_text(f"title: T\npage:\n  size: {size}\n")
+        assert run("build", "-o", f"{size}.pdf", cwd=project).exit_code == 0
+        with pikepdf.open(project / f"{size}.pdf") as pdf:
+            assert {tuple(round(float(v)) for v in page.MediaBox) for page in pdf.pages} == {tuple(box)}, size
