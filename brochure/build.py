@@ -13,12 +13,13 @@ import re
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Callable
 
 from brochure import __version__
 from brochure.errors import ContentError, Problem
-from brochure.model import Entry, Selection, Settings
+from brochure.model import Entry, Profile, Selection, Settings
 from brochure.confine import is_inside
 from brochure.preflight import image_problems
 from brochure.project import SETTINGS_FILE, find_root, settings_from
@@ -28,6 +29,7 @@ from brochure.validate import entry_from_document, schema_problems
 
 
 Progress = Callable[[str], None]
+CACHE_DIR = Path("build") / ".cache"  # prepared images, under the project
 
 
 def _quiet(message: str) -> None:
@@ -78,6 +80,7 @@ class BuildReport:
     first_pages: dict[str, int] = field(default_factory=dict)  # entry file -> first page
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    preflight: list[dict] = field(default_factory=list)  # the rules checked, for print and archive
 
 
 def load_settings(start: Path) -> Settings:
@@ -198,10 +201,11 @@ def _inputs_fingerprint(html: str, files: list[Path]) -> bytes:
     return digest.digest()
 
 
-def write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes, verify: Callable[[Path], None] | None = None) -> None:
     """Write to a temporary file beside `target`, then rename it into place: readers
     and a later failure never see a half-written PDF, and the previous one survives
-    any failure (the temporary file is removed, even on Ctrl-C)."""
+    any failure (the temporary file is removed, even on Ctrl-C). `verify` may inspect
+    the written file first and refuse it by raising."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -216,6 +220,8 @@ def write_atomically(target: Path, data: bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
+        if verify:
+            verify(Path(temporary))
         os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
@@ -255,45 +261,155 @@ def _selected(start: Path, selection: Selection, allow_remote_images: bool) -> C
     return found
 
 
-def build(start: Path, selection: Selection, output: Path | None = None,
-          allow_remote_images: bool = False, progress: Progress = _quiet) -> BuildReport:
+@dataclass(frozen=True)
+class _Picture:
+    """A local image of the brochure and where it is named (for messages)."""
+
+    path: Path
+    url: str  # its address in the HTML
+    file: str  # the entry (or brochure.yaml) naming it
+    src: str
+    where: tuple[int, int]
+
+
+def _pictures(settings: Settings, entries: list[Entry]) -> list[_Picture]:
+    from brochure.render import asset_url
+
+    named = [(entry.file, entry.image) for entry in entries if entry.image and entry.image.path]
+    if settings.cover_image:
+        named.append((SETTINGS_FILE, settings.cover_image))
+    return [_Picture(image.path, asset_url(settings, image.path), file, image.src, image.where)
+            for file, image in named]
+
+
+def _prepared(settings: Settings, picture: _Picture, profile: Profile, scale: float) -> bytes:
+    """The picture in the printer's CMYK (scaled down when `scale` < 1), made once and
+    kept under build/.cache, keyed by the content of the picture and of the profile."""
+    from brochure.images import to_cmyk
+
+    data = picture.path.read_bytes()
+    key = hashlib.sha256(data + _file_digest(profile.icc) + f"{scale:.4f} {__version__}".encode()).hexdigest()
+    cached = settings.root / CACHE_DIR / "images" / f"{key[:32]}.jpg"
+    if cached.is_file():
+        return cached.read_bytes()
+    converted = to_cmyk(data, profile.icc, scale)
+    write_atomically(cached, converted)
+    return converted
+
+
+@cache
+def _file_digest(path: Path) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+def _resolution_problems(pictures: list[_Picture], placed, profile: Profile) -> tuple[list[Problem], dict]:
+    """Pictures printed below the floor are errors; above the ceiling, the factor to
+    scale them down by."""
+    from brochure.pdf import image_id
+
+    by_id = {image_id(picture.url): picture for picture in pictures}
+    lowest: dict[str, tuple[float, int]] = {}
+    for image in placed:
+        if image.image_id in by_id and (image.image_id not in lowest or image.ppi < lowest[image.image_id][0]):
+            lowest[image.image_id] = (image.ppi, image.page)
+    problems, scales = [], {}
+    for identifier, (ppi, page) in sorted(lowest.items(), key=lambda item: by_id[item[0]].file):
+        picture = by_id[identifier]
+        if ppi < profile.min_ppi - 0.5:
+            problems.append(Problem(picture.file, *picture.where, "image.src" if picture.file != SETTINGS_FILE
+                                    else "cover.image",
+                                    f"image {picture.src!r} prints at {ppi:.0f} ppi (page {page}); print needs "
+                                    f"at least {profile.min_ppi} ppi",
+                                    f"use a larger original, about {profile.min_ppi / ppi:.1f} times as wide"))
+        elif ppi > profile.max_ppi + 0.5:
+            scales[picture.url] = profile.max_ppi / ppi
+    return problems, scales
+
+
+def build(start: Path, selection: Selection, output: Path | None = None, allow_remote_images: bool = False,
+          progress: Progress = _quiet, profile_name: str | None = None) -> BuildReport:
+    from brochure.finish import finish
     from brochure.pdf import write_pdf  # WeasyPrint is heavy: only builds pay for it
-    from brochure.render import asset_url, render_html, theme_folder
+    from brochure.render import render_html, theme_folder
 
     began = time.monotonic()
     progress("Reading and validating entries")
     found = _selected(start, selection, allow_remote_images)
     settings, entries, timings = found.settings, found.entries, found.timings
+    profile = settings.profiles[profile_name or settings.profile]
     progress("Rendering HTML")
     stage = time.monotonic()
     theme = theme_folder(settings)
-    html, item_ids = render_html(settings, entries, theme, document_date(entries))
-    timings["rendering"] = time.monotonic() - stage
     target = _output(settings, entries, theme, output, settings.output)
-    images = [entry.image.path for entry in entries if entry.image and entry.image.path]
+    html, item_ids = render_html(settings, entries, theme, document_date(entries), profile=profile.name,
+                                 bleed_mm=profile.bleed_mm)
+    pictures = _pictures(settings, entries)
+    substitutes = {}
+    if profile.printed:
+        progress("Converting images to CMYK")
+        substitutes = {picture.url: _prepared(settings, picture, profile, 1.0) for picture in pictures}
+    timings["rendering"] = time.monotonic() - stage
     remote = frozenset(entry.image.src for entry in entries if entry.image and not entry.image.path)
-    result = write_pdf(html, settings.root, theme, _inputs_fingerprint(html, _theme_files(theme) + images),
-                       remote, progress)
+    fingerprint = _inputs_fingerprint(html + repr(profile), _theme_files(theme) + [p.path for p in pictures])
+    result = write_pdf(html, settings.root, theme, fingerprint, profile, remote, substitutes, progress)
+    _raise_render_problems(result, settings, theme, pictures, entries)
+    warnings = list(result.warnings)
+    if profile.printed:
+        problems, scales = _resolution_problems(pictures, result.images, profile)
+        if problems:
+            raise ContentError(problems)
+        if scales:
+            # Pictures far sharper than print can show: scale them down and lay out again
+            # (the layout does not change: the theme gives pictures their size).
+            progress("Downsampling images")
+            for picture in pictures:
+                if picture.url in scales:
+                    substitutes[picture.url] = _prepared(settings, picture, profile, scales[picture.url])
+            result = write_pdf(html, settings.root, theme, fingerprint, profile, remote, substitutes, progress)
+            _raise_render_problems(result, settings, theme, pictures, entries)
+            warnings.append(f"{len(scales)} image(s) above {profile.max_ppi} ppi were downsampled")
+    stage = time.monotonic()
+    finished = finish(result.data, profile)
+    if finished.blank_pages:
+        warnings.append(f"added {finished.blank_pages} blank page(s) at the end: saddle stitching needs "
+                        "a multiple of 4 pages")
+    rules = []
+
+    def preflight_or_refuse(written: Path) -> None:
+        from brochure.pdfcheck import preflight
+
+        rules.extend(preflight(written, profile))
+        failed = [rule for rule in rules if rule.status == "fail"]
+        if failed:
+            raise ContentError([Problem(str(target), 0, 0, "", f"preflight: {rule.name}: {rule.message}"
+                                        + (f" (pages {', '.join(map(str, rule.pages[:10]))})" if rule.pages else ""),
+                                        "") for rule in failed])
+
+    write_atomically(target, finished.data, preflight_or_refuse if profile.name != "screen" else None)
+    warnings += [f"preflight: {rule.name}: {rule.message}" for rule in rules if rule.status == "skip"]
+    timings.update(result.timings)
+    timings["writing"] += time.monotonic() - stage
+    first_pages = {entry.file: result.first_pages.get(item_id, 0)
+                   for entry, item_id in zip(entries, item_ids)}
+    return BuildReport(target, entries, found.excluded, result.pages + finished.blank_pages, len(finished.data),
+                       time.monotonic() - began, profile.name, first_pages, warnings, timings,
+                       [rule.as_dict() for rule in rules])
+
+
+def _raise_render_problems(result, settings: Settings, theme: Path, pictures: list[_Picture],
+                           entries: list[Entry]) -> None:
     theme_name = f"styles/{settings.theme}" if is_inside(settings.root, theme) else f"theme '{settings.theme}'"
     problems = [Problem(theme_name, 0, 0, "", f"refused to read {url}",
                         "a theme may only use files inside the project or the theme")
                 for url in result.refused]
     # WeasyPrint names the address that failed: find the entry whose image it is.
-    owners = {(asset_url(settings, entry.image.path) if entry.image.path else entry.image.src): entry.file
-              for entry in entries if entry.image}
+    owners = {picture.url: picture.file for picture in pictures}
+    owners.update({entry.image.src: entry.file for entry in entries if entry.image and not entry.image.path})
     problems += [Problem(next((file for url, file in owners.items() if url in message), theme_name),
                          0, 0, "", message, "") for message in result.errors
                  if not any(url in message for url in result.refused)]
     if problems:
         raise ContentError(problems)
-    stage = time.monotonic()
-    write_atomically(target, result.data)
-    timings.update(result.timings)
-    timings["writing"] += time.monotonic() - stage
-    first_pages = {entry.file: result.first_pages.get(item_id, 0)
-                   for entry, item_id in zip(entries, item_ids)}
-    return BuildReport(target, entries, found.excluded, result.pages, len(result.data),
-                       time.monotonic() - began, "screen", first_pages, result.warnings, timings)
 
 
 @dataclass
@@ -422,3 +538,25 @@ def new_entry(start: Path, title: str, date: dt.date, tags: tuple[str, ...]) -> 
             return target
         except FileExistsError:
             number += 1
+
+
+def check_pdf(start: Path, pdf: Path, profile_name: str):
+    """Preflight any PDF against a profile: the project's settings of that profile
+    when there is a project here, the defaults otherwise."""
+    from brochure.model import Profile as Defaults
+    from brochure.pdfcheck import preflight
+
+    try:
+        profile = load_settings(start).profiles[profile_name]
+    except ContentError:
+        defaults = {"screen": Defaults(), "print": Defaults(name="print", variant="pdf/x-4", bleed_mm=3.0),
+                    "archive": Defaults(name="archive", variant="pdf/a-2b")}
+        profile = defaults[profile_name]
+    if not pdf.is_file():
+        raise ContentError([Problem(str(pdf), 0, 0, "", "no such file", "")])
+    try:
+        return preflight(pdf, profile)
+    except Exception as error:  # pikepdf cannot read it: not a PDF, or a broken one
+        if type(error).__module__.startswith("pikepdf"):
+            raise ContentError([Problem(str(pdf), 0, 0, "", f"not a readable PDF: {error}", "")]) from None
+        raise

@@ -8,6 +8,7 @@ Exit codes: 0 success; 1 the content is wrong (every problem is printed);
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import string
@@ -163,6 +164,10 @@ class _Group(click.Group):
             ctx.exit(EXIT_CONTENT)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:  # `brochure list | head`: the reader has all it wanted
+            # Point stdout at /dev/null so that the final flush does not fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM during a build
             click.echo("interrupted; nothing was written.", err=True)
             ctx.exit(EXIT_INTERRUPTED)
@@ -238,11 +243,13 @@ def _report_build(report, output_format: str) -> None:
             "excluded": _excluded_json(report.excluded),
             "warnings": report.warnings,
             "timings": {stage: round(seconds, 3) for stage, seconds in report.timings.items()},
+            "preflight": report.preflight,
         })
         return
     count = len(report.entries)
+    checked = f", {report.profile} preflight passed" if report.preflight else ""
     click.echo(f"wrote {_shown(report.output)}: {count} item{'s' if count != 1 else ''}, "
-               f"{report.pages} pages, {report.size / 1_000_000:.1f} MB in {report.seconds:.1f} s")
+               f"{report.pages} pages, {report.size / 1_000_000:.1f} MB in {report.seconds:.1f} s{checked}")
 
 
 def _report_web(report) -> None:
@@ -261,10 +268,13 @@ def _report_web(report) -> None:
 @click.option("--watch", is_flag=True, help="Build, then rebuild whenever an entry, image, setting or "
                                             "the theme changes (Ctrl-C stops).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary line; problems are still shown.")
+@click.option("--profile", type=click.Choice(["screen", "print", "archive"]),
+              help="screen: tagged, linked (default); print: PDF/X in CMYK with bleed, preflighted; "
+                   "archive: PDF/A. The default comes from brochure.yaml.")
 @_remote_images_option
 @click.pass_context
 def build(ctx, since, until, tags, drafts, project_dir, output_format, output, self_contained, watch, quiet,
-          allow_remote_images):
+          profile, allow_remote_images):
     """Validate, select, order and render the brochure to PDF (or HTML)."""
     from brochure import build as pipeline
 
@@ -282,7 +292,7 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
             return
         progress = _ProgressLine(enabled=not quiet and output_format == "text" and sys.stderr.isatty())
         try:
-            report = pipeline.build(start, selection, target, allow_remote_images, progress)
+            report = pipeline.build(start, selection, target, allow_remote_images, progress, profile)
         finally:
             progress.clear()
         if not quiet or output_format == "json":
@@ -325,17 +335,48 @@ def _watch(start: Path, target: Path | None, output_format: str, run_once) -> No
 @main.command()
 @_selection_options(selection=False)
 @_remote_images_option
+@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Preflight this PDF (ours or any other) instead: rule by rule, with page numbers.")
+@click.option("--profile", type=click.Choice(["screen", "print", "archive"]), default="print", show_default=True,
+              help="With --pdf: the rules to apply.")
 @click.pass_context
-def check(ctx, project_dir, output_format, allow_remote_images):
-    """Validate every entry (drafts too) and its image; renders nothing."""
+def check(ctx, project_dir, output_format, allow_remote_images, pdf_file, profile):
+    """Validate every entry (drafts too) and its image; renders nothing.
+
+    With --pdf FILE: preflight a PDF instead (exit 1 when a rule fails)."""
     from brochure.build import check as run_check
 
+    if pdf_file is not None:
+        _check_pdf(ctx, project_dir, output_format, pdf_file, profile)
+        return
     found = run_check(_start(ctx, project_dir, output_format), allow_remote_images)
     count = len(found.entries)
     if output_format == "json":
         _emit_json({"ok": True, "entries": count, "problems": []})
     else:
         click.echo(f"{count} entr{'ies' if count != 1 else 'y'} checked: no problems.")
+
+
+def _check_pdf(ctx, project_dir, output_format, pdf_file: Path, profile: str) -> None:
+    from brochure.build import check_pdf
+
+    start = project_dir or ctx.find_root().params.get("project_dir") or Path.cwd()
+    ctx.meta["brochure.format"] = output_format
+    rules = check_pdf(start, pdf_file, profile)
+    passed = all(rule.status != "fail" for rule in rules)
+    if output_format == "json":
+        _emit_json({"ok": passed, "file": str(pdf_file), "profile": profile,
+                    "rules": [rule.as_dict() for rule in rules]})
+    else:
+        for rule in rules:
+            pages = f" (pages {', '.join(map(str, rule.pages[:12]))}{' …' if len(rule.pages) > 12 else ''})" \
+                if rule.pages else ""
+            click.echo(f"{rule.status.upper():<5} {rule.name}: {rule.message}{pages}")
+        failed = sum(rule.status == "fail" for rule in rules)
+        click.echo(f"{_shown(pdf_file)}: " + ("passes the " + profile + " preflight" if passed else
+                                               f"{failed} rule{'s' if failed != 1 else ''} failed"))
+    if not passed:
+        ctx.exit(EXIT_CONTENT)
 
 
 @main.command(name="list")

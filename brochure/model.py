@@ -53,6 +53,26 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Profile:
+    """How the PDF is made: for screens, for the print shop, or for the archive."""
+
+    name: str = "screen"  # screen, print or archive
+    variant: str = "pdf/ua-1"  # the PDF variant WeasyPrint labels the file with
+    bleed_mm: float = 0.0
+    marks: bool = False  # crop marks, drawn in the slug outside the bleed
+    icc: Path | None = None  # the printer's CMYK profile (print)
+    condition: str = ""  # OutputConditionIdentifier of that profile, e.g. FOGRA39
+    min_ppi: int = 300  # images below this at their placed size are errors (print)
+    max_ppi: int = 450  # images above it are downsampled (print)
+    ink_limit: int = 300  # most total ink, in percent (print)
+    binding: str = "none"  # saddle-stitch pads the page count to a multiple of 4
+
+    @property
+    def printed(self) -> bool:
+        return self.name == "print"
+
+
+@dataclass(frozen=True)
 class Settings:
     """brochure.yaml, with defaults filled in."""
 
@@ -68,6 +88,9 @@ class Settings:
     page_size: str = "A4"
     entries_dir: str = "entries"
     output: str = "build/brochure.pdf"
+    cover_image: Image | None = None  # printed full-bleed behind the cover
+    profiles: dict[str, Profile] = field(default_factory=dict, compare=False, hash=False)
+    profile: str = "screen"  # the one build uses unless --profile says otherwise
 
 
 @dataclass(frozen=True)

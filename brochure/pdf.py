@@ -1,4 +1,9 @@
-"""HTML -> PDF with WeasyPrint, reading files only from the project and the theme."""
+"""HTML -> PDF with WeasyPrint, reading files only from the project and the theme.
+
+The profile decides the PDF variant and what is added to the theme's CSS: for print
+the printer's CMYK profile as output intent and the bleed; for the archive, no
+image interpolation (forbidden in PDF/A).
+"""
 
 from __future__ import annotations
 
@@ -11,11 +16,20 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from brochure.confine import is_inside
-from brochure.model import ASSET_ORIGIN, PROJECT_URL, THEME_URL
+from brochure.model import ASSET_ORIGIN, PROJECT_URL, THEME_URL, Profile
 
-# The only profile so far: an accessible screen PDF (tagged, with /Lang, the title
-# shown in the window, bookmarks and clickable links).
-SCREEN_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+ICC_URL = ASSET_ORIGIN + "icc/"
+PRESS = "--press"  # the name the printer's profile gets in CSS, and so the output intent
+
+
+@dataclass
+class PlacedImage:
+    """An image as laid out: which one (WeasyPrint's id, the MD5 of its address),
+    on which page, at what effective resolution."""
+
+    image_id: str
+    page: int
+    ppi: float
 
 
 @dataclass
@@ -27,11 +41,19 @@ class PdfResult:
     errors: list[str] = field(default_factory=list)  # resources that failed to load
     refused: list[str] = field(default_factory=list)  # addresses the fetcher would not read
     timings: dict[str, float] = field(default_factory=dict)  # layout, writing: seconds
+    images: list[PlacedImage] = field(default_factory=list)
 
 
-def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], refused: list[str]):
+def image_id(url: str) -> str:
+    """WeasyPrint's name for the image at `url` (see weasyprint.images)."""
+    return hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+
+
+def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], substitutes: dict[str, bytes],
+                      refused: list[str]):
     """A WeasyPrint URL fetcher that serves files under our pseudo-address only, plus the
     exact web addresses in `remote` (images the user allowed with --allow-remote-images).
+    `substitutes` replace the bytes of some addresses (images prepared for print).
 
     Anything else (http, ftp, file, data:…) is refused and remembered, so the build can
     report it instead of WeasyPrint silently leaving the resource out.
@@ -43,6 +65,8 @@ def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], refused:
 
     class ConfinedFetcher(URLFetcher):
         def fetch(self, url, headers=None):
+            if url in substitutes:
+                return URLFetcherResponse(url, substitutes[url], {"Content-Type": "image/jpeg"})
             for prefix, root in roots.items():
                 if url.startswith(prefix):
                     relative = unquote(urlsplit(url[len(prefix):]).path)
@@ -61,6 +85,25 @@ def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], refused:
     return ConfinedFetcher(timeout=20, allow_redirects=False)
 
 
+def _profile_css(profile: Profile) -> str:
+    if profile.name == "print":
+        # The printer's profile becomes the output intent; colours stay DeviceCMYK as the
+        # theme's print.css writes them. WeasyPrint's own marks are RGB: ours are drawn later.
+        return (f"@color-profile {PRESS} {{ src: url({ICC_URL}{profile.icc.name});"
+                " components: cyan, magenta, yellow, black; }\n"
+                f"@page {{ bleed: {profile.bleed_mm}mm; marks: none; }}\n")
+    if profile.name == "archive":
+        return "img { image-rendering: crisp-edges; }\n"  # /Interpolate is forbidden in PDF/A
+    return ""
+
+
+def _options(profile: Profile) -> dict:
+    options = {"pdf_variant": profile.variant}
+    if profile.name == "print":
+        options["output_intent"] = PRESS
+    return options
+
+
 class _Collect(logging.Handler):
     """WeasyPrint's own messages: errors (a resource that failed to load) and warnings
     (CSS it does not support)."""
@@ -74,40 +117,6 @@ class _Collect(logging.Handler):
         (self.errors if record.levelno >= logging.ERROR else self.warnings).append(record.getMessage())
 
 
-def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes,
-              remote: frozenset[str] = frozenset(), progress=None) -> PdfResult:
-    """Lay out and write the brochure. `identifier` seeds the PDF /ID so that identical
-    inputs give identical bytes; `progress` receives WeasyPrint's own step messages."""
-    import weasyprint  # heavy: imported only when a PDF is really made
-
-    refused: list[str] = []
-    fetcher = _confined_fetcher({THEME_URL: theme, PROJECT_URL: project_root}, remote, refused)
-    collect = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collect)
-    steps = _Steps(progress) if progress else None
-    if steps:
-        weasyprint.PROGRESS_LOGGER.addHandler(steps)
-    try:
-        began = time.monotonic()
-        document = weasyprint.HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=fetcher).render(
-            **SCREEN_OPTIONS)
-        laid_out = time.monotonic()
-        first_pages: dict[str, int] = {}
-        for number, page in enumerate(document.pages, 1):
-            for anchor in page.anchors:
-                first_pages.setdefault(anchor, number)
-        data = document.write_pdf(
-            pdf_identifier=hashlib.sha256(identifier).hexdigest()[:32].encode(), **SCREEN_OPTIONS)
-        written = time.monotonic()
-    finally:
-        logger.removeHandler(collect)
-        if steps:
-            weasyprint.PROGRESS_LOGGER.removeHandler(steps)
-    return PdfResult(data, len(document.pages), first_pages, collect.warnings, collect.errors, refused,
-                     {"layout": laid_out - began, "writing": written - laid_out})
-
-
 class _Steps(logging.Handler):
     """Passes WeasyPrint's progress steps ("Step 5 - Creating layout", …) on."""
 
@@ -117,3 +126,72 @@ class _Steps(logging.Handler):
 
     def emit(self, record):
         self.progress(record.getMessage())
+
+
+def _placed_images(document) -> list[PlacedImage]:
+    """The effective resolution of every raster image as laid out: its pixels over the
+    size it is drawn at (object-fit: cover draws it larger than its box, and crops)."""
+    from weasyprint.formatting_structure.boxes import ReplacedBox
+    from weasyprint.images import RasterImage
+
+    placed = []
+    for number, page in enumerate(document.pages, 1):
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            stack.extend(getattr(box, "children", ()))
+            if isinstance(box, ReplacedBox) and isinstance(box.replacement, RasterImage):
+                image = box.replacement
+                if not (box.width and box.height and image.width and image.height):
+                    continue
+                scale_x, scale_y = box.width / image.width, box.height / image.height
+                fit = box.style["object_fit"]
+                if fit == "cover":
+                    scale_x = scale_y = max(scale_x, scale_y)
+                elif fit in ("contain", "scale-down"):
+                    scale_x = scale_y = min(scale_x, scale_y)
+                # CSS pixels are 1/96 in: pixels per inch = 96 / (CSS px per image pixel).
+                placed.append(PlacedImage(image.id, number, 96 / max(scale_x, scale_y)))
+    return placed
+
+
+def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, profile: Profile,
+              remote: frozenset[str] = frozenset(), substitutes: dict[str, bytes] | None = None,
+              progress=None) -> PdfResult:
+    """Lay out and write the brochure. `identifier` seeds the PDF /ID so that identical
+    inputs give identical bytes; `progress` receives WeasyPrint's own step messages."""
+    import weasyprint  # heavy: imported only when a PDF is really made
+
+    refused: list[str] = []
+    folders = {THEME_URL: theme, PROJECT_URL: project_root}
+    if profile.icc:
+        folders[ICC_URL] = profile.icc.parent
+    fetcher = _confined_fetcher(folders, remote, substitutes or {}, refused)
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    steps = _Steps(progress) if progress else None
+    if steps:
+        weasyprint.PROGRESS_LOGGER.addHandler(steps)
+    try:
+        began = time.monotonic()
+        extra = _profile_css(profile)
+        color_profiles: dict = {}  # shared, so that the profile's @color-profile reaches the document
+        stylesheets = [weasyprint.CSS(string=extra, base_url=ASSET_ORIGIN, url_fetcher=fetcher,
+                                      color_profiles=color_profiles)] if extra else []
+        document = weasyprint.HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=fetcher).render(
+            stylesheets=stylesheets, color_profiles=color_profiles, **_options(profile))
+        laid_out = time.monotonic()
+        first_pages: dict[str, int] = {}
+        for number, page in enumerate(document.pages, 1):
+            for anchor in page.anchors:
+                first_pages.setdefault(anchor, number)
+        data = document.write_pdf(pdf_identifier=hashlib.sha256(identifier).hexdigest()[:32].encode(),
+                                  **_options(profile))
+        written = time.monotonic()
+    finally:
+        logger.removeHandler(collect)
+        if steps:
+            weasyprint.PROGRESS_LOGGER.removeHandler(steps)
+    return PdfResult(data, len(document.pages), first_pages, collect.warnings, collect.errors, refused,
+                     {"layout": laid_out - began, "writing": written - laid_out}, _placed_images(document))

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from brochure.confine import is_inside
+from importlib import resources
+
+from brochure.confine import is_inside, resolve_inside
 from brochure.errors import ContentError, Problem
-from brochure.model import Settings, YamlDocument
+from brochure.model import Image, Profile, Settings, YamlDocument
 
 SETTINGS_FILE = "brochure.yaml"
+# The CMYK profile the install brings (zlib licence, beside it): ISO Coated v2 300%,
+# the FOGRA39 characterisation limited to 300 % ink, what most European sheet-fed
+# offset shops print to.
+DEFAULT_ICC = Path(str(resources.files("brochure").joinpath("icc", "ISOcoated_v2_300_bas.icc")))
+DEFAULT_CONDITION = "FOGRA39"
 
 
 def find_root(start: Path) -> Path:
@@ -32,6 +39,10 @@ def settings_from(document: YamlDocument, root: Path) -> tuple[Settings | None, 
             line, column = document.where((key,))
             problems.append(Problem(SETTINGS_FILE, line, column, key, f"{value!r} is not inside the project folder",
                                     f"write a path relative to {SETTINGS_FILE}, such as {default}"))
+    cover_image, found = _cover_image(document, root)
+    problems += found
+    profiles, found = _profiles(document, root)
+    problems += found
     if problems:
         return None, problems
     page = data.get("page", {})
@@ -48,4 +59,69 @@ def settings_from(document: YamlDocument, root: Path) -> tuple[Settings | None, 
         page_size=page.get("size", "A4"),
         entries_dir=data.get("entries", "entries"),
         output=data.get("output", "build/brochure.pdf"),
+        cover_image=cover_image,
+        profiles=profiles,
+        profile=data.get("profile", "screen"),
     ), []
+
+
+def _file(document: YamlDocument, root: Path, location: tuple, what: str) -> tuple[Path | None, list[Problem]]:
+    """A file named in brochure.yaml, relative to it and inside the project."""
+    reference = document.data
+    for key in location:
+        reference = reference[key]
+    path, reason = resolve_inside(root, root, reference)
+    line, column = document.where(location)
+    field = ".".join(location)
+    if path is None:
+        return None, [Problem(SETTINGS_FILE, line, column, field, f"{reference!r} {reason}",
+                              f"put the {what} in the project and name it relative to {SETTINGS_FILE}")]
+    if not path.is_file():
+        return None, [Problem(SETTINGS_FILE, line, column, field, f"{what} {reference!r} not found",
+                              f"paths are relative to {SETTINGS_FILE}")]
+    return path, []
+
+
+def _cover_image(document: YamlDocument, root: Path) -> tuple[Image | None, list[Problem]]:
+    cover = document.data.get("cover")
+    if not cover:
+        return None, []
+    path, problems = _file(document, root, ("cover", "image"), "image")
+    if path is None:
+        return None, problems
+    return Image(src=cover["image"], path=path, alt=cover["alt"], credit=cover.get("credit", ""),
+                 where=document.where(("cover", "image"))), []
+
+
+def _profiles(document: YamlDocument, root: Path) -> tuple[dict[str, Profile], list[Problem]]:
+    """The three profiles, with the settings of print and archive applied."""
+    data = document.data
+    options = data.get("print", {})
+    binding = data.get("page", {}).get("binding", "none")
+    icc, condition, problems = DEFAULT_ICC, DEFAULT_CONDITION, []
+    if "icc" in options:
+        icc, problems = _file(document, root, ("print", "icc"), "ICC profile")
+        condition = ""  # read from the profile itself, unless given below
+    printing = Profile(
+        name="print",
+        variant=options.get("variant", "pdf/x-4"),
+        bleed_mm=float(options.get("bleed", "3mm")[:-2]),
+        marks=options.get("marks", False),
+        icc=icc,
+        condition=options.get("condition", condition),
+        min_ppi=options.get("min_ppi", 300),
+        max_ppi=options.get("max_ppi", 450),
+        ink_limit=options.get("ink_limit", 300),
+        binding=binding,
+    )
+    if printing.min_ppi > printing.max_ppi:
+        line, column = document.where(("print", "min_ppi"))
+        problems.append(Problem(SETTINGS_FILE, line, column, "print.min_ppi",
+                                f"min_ppi ({printing.min_ppi}) is above max_ppi ({printing.max_ppi})",
+                                "lower min_ppi or raise max_ppi"))
+    return {
+        "screen": Profile(name="screen", variant="pdf/ua-1", binding=binding),
+        "print": printing,
+        "archive": Profile(name="archive", variant=data.get("archive", {}).get("variant", "pdf/a-2b"),
+                           binding=binding),
+    }, problems

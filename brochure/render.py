@@ -13,6 +13,7 @@ from urllib.parse import quote
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
+from markupsafe import escape
 
 from brochure import __version__
 from brochure.confine import is_inside
@@ -39,16 +40,34 @@ def theme_folder(settings: Settings) -> Path:
                                 f"create styles/{settings.theme}/ or use theme: default")])
 
 
+def printed_url(url: str) -> str:
+    """A web address as printed: no scheme, no trailing slash (mailto: -> the address)."""
+    return re.sub(r"^(https?://(www\.)?|mailto:)", "", url).rstrip("/")
+
+
 @cache
-def _markdown() -> MarkdownIt:
+def _markdown(printed_links: bool) -> MarkdownIt:
     # html=False: raw HTML in a body is escaped and shown as text, never passed on as markup.
     # Images belong in the entry's `image` field, where they are checked and credited.
-    return MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
         ["replacements", "smartquotes"]).disable("image")
+    if printed_links:
+        # On paper a link is its words followed by its address, and no annotation.
+        def link_open(self, tokens, index, options, env):
+            env.setdefault("links", []).append(tokens[index].attrGet("href") or "")
+            return '<span class="link">'
+
+        def link_close(self, tokens, index, options, env):
+            url = escape(printed_url(env["links"].pop()))
+            return f'</span> <span class="url">{url}</span>'
+
+        md.add_render_rule("link_open", link_open)
+        md.add_render_rule("link_close", link_close)
+    return md
 
 
-def markdown_to_html(text: str) -> str:
-    md = _markdown()
+def markdown_to_html(text: str, printed_links: bool = False) -> str:
+    md = _markdown(printed_links)
     tokens = md.parse(text)
     for token in tokens:
         # The item title is the <h2>: headings inside a body start below it.
@@ -122,8 +141,8 @@ def asset_url(settings: Settings, path: Path) -> str:
 
 
 def render_html(settings: Settings, entries: list[Entry], theme: Path, document_date: dt.datetime,
-                template: str = "brochure.html.j2",
-                image_url: Callable[[Image], str] | None = None) -> tuple[str, list[str]]:
+                template: str = "brochure.html.j2", image_url: Callable[[Image], str] | None = None,
+                profile: str = "screen", bleed_mm: float = 0.0) -> tuple[str, list[str]]:
     """The whole brochure as one HTML document and the HTML id of each entry's article,
     in order. By default the document is the print one, for WeasyPrint, with images
     under the fixed pseudo-address; the web edition passes its own template and
@@ -138,7 +157,7 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
             "id": _anchor(entry, taken),
             "when": format_span(entry.date, entry.end_date),
             "datetime": entry.date.isoformat(),
-            "body_html": markdown_to_html(entry.body),
+            "body_html": markdown_to_html(entry.body, printed_links=profile == "print"),
             "image_url": image_url(entry.image) if entry.image else "",
         }
         for entry in entries
@@ -155,15 +174,19 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["printed_url"] = printed_url
     try:
         html = environment.get_template(template).render(
+            profile=profile,
+            cover_image_url=image_url(settings.cover_image) if settings.cover_image else "",
             brochure=settings,
             items=items,
             period=period,
-            intro_html=markdown_to_html(settings.intro) if settings.intro else "",
+            intro_html=markdown_to_html(settings.intro, profile == "print") if settings.intro else "",
             keywords=keywords,
             document_date=document_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
             theme_url=THEME_URL,
+            bleed_mm=bleed_mm,
             page_width=PAGE_SIZES[settings.page_size][0],
             page_height=PAGE_SIZES[settings.page_size][1],
             version=__version__,

@@ -11,7 +11,7 @@ import yaml
 from PIL import Image, ImageDraw, ImageFont
 
 FONT = Path("brochure/styles/default/fonts/OpenSans-Semibold.ttf")
-SIZE = (1800, 1200)  # 3:2, 300 ppi at 152 x 102 mm
+SIZE = (2100, 1400)  # 3:2: over 300 ppi across the 170 mm text width of A4
 
 
 def placeholder(title: str, credit: str, shade: int) -> Image.Image:
@@ -21,8 +21,8 @@ def placeholder(title: str, credit: str, shade: int) -> Image.Image:
     # A few soft diagonal bands, so that it reads as a picture area, not a flat box.
     for band in range(0, SIZE[0] + SIZE[1], 160):
         draw.line([(band, 0), (band - SIZE[1], SIZE[1])], fill=tuple(c + 10 for c in top), width=60)
-    big = ImageFont.truetype(str(FONT), 64)
-    small = ImageFont.truetype(str(FONT), 40)
+    big = ImageFont.truetype(str(FONT), 75)
+    small = ImageFont.truetype(str(FONT), 47)
     draw.text((SIZE[0] // 2, SIZE[1] // 2 - 60), "PLACEHOLDER IMAGE", font=big, fill="white", anchor="mm")
     words, lines, line = title.split(), [], ""
     for word in words:
@@ -32,7 +32,7 @@ def placeholder(title: str, credit: str, shade: int) -> Image.Image:
         line = f"{line} {word}".strip()
     lines.append(line)
     for number, text in enumerate(lines[:3]):
-        draw.text((SIZE[0] // 2, SIZE[1] // 2 + 30 + 52 * number), text, font=small,
+        draw.text((SIZE[0] // 2, SIZE[1] // 2 + 30 + 60 * number), text, font=small,
                   fill=(220, 230, 240), anchor="mm")
     draw.text((SIZE[0] - 40, SIZE[1] - 40), f"Image {credit}", font=small, fill=(200, 210, 225), anchor="rd")
     return image

@@ -81,7 +81,7 @@ def test_json_report_fields_and_every_exclusion_reason(tmp_path):
                               "-o", "out.pdf", cwd=project)
     assert result.exit_code == 0, result.output
     assert set(report) == {"ok", "output", "profile", "pages", "size", "seconds", "included", "excluded",
-                           "warnings", "timings"}
+                           "warnings", "timings", "preflight"}
     assert report["profile"] == "screen" and report["output"].endswith("out.pdf")
     assert [(item["title"], item["first_page"]) for item in report["included"]] == \
         [("First item of the fifteenth", 3)]

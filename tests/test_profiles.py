@@ -1,0 +1,252 @@
+"""The output profiles: print (PDF/X for the print shop), archive (PDF/A), screen; and
+the preflight that checks any PDF against them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pikepdf
+import pypdfium2
+import pytest
+from PIL import Image
+
+from conftest import copy_project, page_texts, run, run_json, squash
+
+MM = 72 / 25.4
+
+
+@pytest.fixture(scope="module")
+def print_pdf(tmp_path_factory):
+    """The print-shop project built for print: A5, saddle-stitched, crop marks, a
+    full-bleed cover picture, one picture sharper than print needs."""
+    project = copy_project("print-shop", tmp_path_factory.mktemp("print"))
+    result, report = run_json("build", "--profile", "print", cwd=project)
+    assert result.exit_code == 0, result.output
+    return project / "build" / "brochure.pdf", report
+
+
+def _content(page) -> bytes:
+    return b"".join(stream.read_bytes() for stream in ([page.Contents] if isinstance(page.Contents, pikepdf.Stream)
+                                                         else page.Contents))
+
+
+def test_print_is_pdf_x4_with_a_cmyk_output_intent(print_pdf):
+    path, report = print_pdf
+    with pikepdf.open(path) as pdf:
+        assert pdf.pdf_version == "1.6"
+        assert "PDF/X-4" in pdf.Root.Metadata.read_bytes().decode()
+        [intent] = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFX" and str(intent.OutputConditionIdentifier) == "FOGRA39"
+        assert str(intent.RegistryName) == "http://www.color.org"
+        profile = intent.DestOutputProfile
+        assert int(profile.N) == 4 and profile.read_bytes()[16:20] == b"CMYK"
+        assert str(pdf.docinfo.Trapped) == "/False" and "/ID" in pdf.trailer
+
+
+def test_print_uses_no_rgb_anywhere(print_pdf):
+    path, _ = print_pdf
+    with pikepdf.open(path) as pdf:
+        images = {x.objgen: x for page in pdf.pages for x in page.Resources.get("/XObject", {}).values()
+                  if x.Subtype == "/Image"}
+        assert images and {str(x.ColorSpace) for x in images.values()} == {"/DeviceCMYK"}
+        for page in pdf.pages:
+            operators = {str(op) for _, op in pikepdf.parse_content_stream(page)}
+            assert not operators & {"rg", "RG"}
+            spaces = set(re.findall(rb"/(\w+) c[sS]", _content(page)))
+            assert spaces <= {b"DeviceCMYK"}, spaces
+
+
+def test_print_boxes_bleed_and_crop_marks(print_pdf):
+    path, _ = print_pdf
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            trim = [float(v) for v in page.TrimBox]
+            bleed = [float(v) for v in page.BleedBox]
+            media = [float(v) for v in page.MediaBox]
+            assert trim == pytest.approx([0, 0, 148 * MM, 210 * MM], abs=0.01)  # A5
+            assert [bleed[0] - trim[0], trim[2] - bleed[2]] == pytest.approx([-3 * MM, -3 * MM], abs=0.01)
+            assert media[0] < bleed[0] - 5 * MM  # room for the marks outside the bleed
+        marks = _content(pdf.pages[1]).split(b"0 0 0 1 K")[1]
+        assert marks.count(b" l S") == 8  # eight short lines, black ink only
+
+
+def test_the_cover_picture_fills_the_bleed(print_pdf):
+    path, _ = print_pdf
+    with pikepdf.open(path) as pdf:
+        media = [float(v) for v in pdf.pages[0].MediaBox]
+        trim = [float(v) for v in pdf.pages[0].TrimBox]
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        bitmap = document[0].render(scale=1).to_pil().convert("RGB")  # 1 pixel a point, media box
+    finally:
+        document.close()
+    # A spot in the bleed, 1.5 mm outside the trim's top-left corner, is picture, not paper.
+    x = round(trim[0] - media[0] - 1.5 * MM)
+    y = round(media[3] - trim[3] - 1.5 * MM)
+    red, green, blue = bitmap.getpixel((x, y))
+    assert (red, green, blue) != (255, 255, 255) and red > blue  # the warm end of the gradient
+    # and just outside the bleed, in the slug, there is paper.
+    assert bitmap.getpixel((x - round(3 * MM), y - round(3 * MM))) == (255, 255, 255)
+
+
+def test_print_has_no_link_annotations_but_prints_addresses(print_pdf):
+    path, _ = print_pdf
+    with pikepdf.open(path) as pdf:
+        assert all("/Annots" not in page for page in pdf.pages)
+    text = squash(" ".join(page_texts(path)))
+    assert re.search(r"the example site \(example\.org/ ?print\)", text)
+    assert "Example (example.org/further)" in text
+    # The contents keep their page numbers without links.
+    contents = page_texts(path)[1].replace("\r\n", "\n")
+    assert "1 MARCH 2022 3\n" in contents and "A picture sharper than print needs" in contents
+
+
+def test_print_images_are_downsampled_to_the_ceiling(print_pdf):
+    path, report = print_pdf
+    with pikepdf.open(path) as pdf:
+        widths = sorted(int(x.Width) for page in pdf.pages for x in page.Resources.get("/XObject", {}).values()
+                        if x.Subtype == "/Image")
+    assert 1900 <= widths[-1] < 2100 or 1900 <= widths[0] < 2100
+    assert "1 image(s) above 450 ppi were downsampled" in report["warnings"]
+
+
+def test_saddle_stitch_pads_to_a_multiple_of_four(print_pdf):
+    path, report = print_pdf
+    with pikepdf.open(path) as pdf:
+        assert len(pdf.pages) == 8 and report["pages"] == 8
+        # The last three are blank: nothing drawn but the crop marks.
+        for page in pdf.pages[5:]:
+            drawn = {str(op) for _, op in pikepdf.parse_content_stream(page)}
+            assert drawn <= {"q", "Q", "K", "w", "m", "l", "S"}, drawn
+    assert "added 3 blank page(s) at the end: saddle stitching needs a multiple of 4 pages" in report["warnings"]
+
+
+def test_print_build_reports_every_preflight_rule_passing(print_pdf):
+    _, report = print_pdf
+    rules = {rule["rule"]: rule["status"] for rule in report["preflight"]}
+    assert rules == {name: "pass" for name in (
+        "fonts embedded", "page boxes and bleed", "colour spaces", "transparency", "annotations",
+        "output intent (GTS_PDFX)", "PDF/X version", "Trapped key", "document identifier", "image resolution",
+        "total ink coverage", "page count")}
+
+
+def test_print_files_are_sound_for_qpdf_ghostscript_and_pdfium(print_pdf):
+    path, _ = print_pdf
+    with pikepdf.open(path) as pdf:
+        assert pdf.check_pdf_syntax() == []  # qpdf's own structural check
+    done = subprocess.run([_tool("gs"), "-q", "-dNOPAUSE", "-dBATCH", "-dPDFSTOPONERROR", "-sDEVICE=nullpage",
+                           str(path)], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        for page in document:
+            page.render(scale=0.2)
+    finally:
+        document.close()
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"this test needs {name} (Debian: see .ci/run)")
+    return path
+
+
+def test_pictures_below_the_floor_are_errors_naming_the_entry(tmp_path):
+    project = copy_project("print-shop", tmp_path)
+    Image.new("RGB", (600, 400), (90, 90, 90)).save(project / "entries" / "images" / "sharp.jpg")
+    (project / "build").mkdir(exist_ok=True)
+    (project / "build" / "brochure.pdf").write_bytes(b"%PDF- previous")
+    result = run("build", "--profile", "print", cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("entries/2022-03-01-sharp-picture.yaml:4:8: image.src: image 'images/sharp.jpg' "
+                                    "prints at 141 ppi (page 3); print needs at least 300 ppi")
+    assert (project / "build" / "brochure.pdf").read_bytes() == b"%PDF- previous"
+
+
+def test_pdf_x1a_has_no_transparency(tmp_path):
+    project = copy_project("print-shop", tmp_path)
+    settings = project / "brochure.yaml"
+    settings.write_text(settings.read_text().replace("  marks: true", "  variant: pdf/x-1a"))
+    result, report = run_json("build", "--profile", "print", cwd=project)
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(project / "build" / "brochure.pdf") as pdf:
+        assert pdf.pdf_version == "1.4" and str(pdf.docinfo.GTS_PDFXVersion) == "PDF/X-1a:2003"
+        for page in pdf.pages:
+            for xobject in page.Resources.get("/XObject", {}).values():
+                assert "/Group" not in xobject and "/SMask" not in xobject
+    assert {rule["rule"]: rule["message"] for rule in report["preflight"]}["transparency"] == "none"
+
+
+def test_the_preflight_fails_a_screen_pdf_for_print(tmp_path, seed_pdf):
+    result, report = run_json("check", "--pdf", str(seed_pdf), "--profile", "print", cwd=tmp_path)
+    assert result.exit_code == 1 and report["ok"] is False
+    failed = {rule["rule"]: rule for rule in report["rules"] if rule["status"] == "fail"}
+    assert set(failed) == {"page boxes and bleed", "colour spaces", "annotations", "output intent (GTS_PDFX)",
+                           "PDF/X version", "Trapped key"}
+    assert failed["colour spaces"]["message"] == "DeviceRGB used; print needs CMYK"
+    assert failed["annotations"]["pages"][0] == 2  # the contents' links
+
+
+def test_the_preflight_measures_total_ink(tmp_path):
+    import weasyprint
+
+    heavy = tmp_path / "heavy.pdf"
+    weasyprint.HTML(string="<style>@page { size: A6; bleed: 3mm; background: device-cmyk(1 1 1 1) }</style>"
+                           "<p>Four inks at 100 %</p>").write_pdf(heavy)
+    result = run("check", "--pdf", str(heavy), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert re.search(r"FAIL  total ink coverage: up to 40\d %; the limit is 300 % \(pages 1\)", result.stdout), \
+        result.stdout
+
+
+def test_check_pdf_refuses_what_is_not_a_pdf(tmp_path):
+    (tmp_path / "fake.pdf").write_text("hello")
+    result = run("check", "--pdf", str(tmp_path / "fake.pdf"), cwd=tmp_path)
+    assert result.exit_code == 1 and "not a readable PDF" in result.stderr
+
+
+def test_archive_is_pdf_a_and_pdfbox_accepts_the_1b_variant(tmp_path):
+    project = copy_project("seed", tmp_path)
+    settings = project / "brochure.yaml"
+    settings.write_text(settings.read_text() + "archive:\n  variant: pdf/a-1b\n")
+    result, report = run_json("build", "--profile", "archive", cwd=project)
+    assert result.exit_code == 0, result.output
+    path = project / "build" / "brochure.pdf"
+    with pikepdf.open(path) as pdf:
+        assert pdf.Root.OutputIntents[0].S == "/GTS_PDFA1"
+        assert "<pdfaid:part>1</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>" in \
+            pdf.Root.Metadata.read_bytes().decode()
+        for page in pdf.pages:
+            for xobject in page.Resources.get("/XObject", {}).values():
+                assert xobject.get("/Interpolate", False) is False
+    java = _tool("java")
+    jars = ["preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api"]
+    classpath = ":".join(f"/usr/share/java/{jar}.jar" for jar in jars)
+    done = subprocess.run([java, "-cp", classpath, "org.apache.pdfbox.preflight.Validator_A1b", str(path)],
+                          capture_output=True, text=True, timeout=300)
+    assert "is a valid PDF/A-1b file" in done.stdout, done.stdout + done.stderr
+
+
+def test_archive_default_is_pdf_a_2b(tmp_path):
+    result, report = run_json("build", "--profile", "archive", "-o", str(tmp_path / "a.pdf"))
+    assert result.exit_code == 0
+    assert {rule["rule"]: rule["message"] for rule in report["preflight"]}["PDF/A identification"] == "PDF/A-2b"
+
+
+def test_profile_comes_from_the_settings_and_the_option_wins(tmp_path):
+    project = copy_project("minimal", tmp_path)
+    (project / "brochure.yaml").write_text("title: T\nprofile: archive\n")
+    assert run_json("build", cwd=project)[1]["profile"] == "archive"
+    assert run_json("build", "--profile", "screen", cwd=project)[1]["profile"] == "screen"
+    assert run("build", "--profile", "poster", cwd=project).exit_code == 2
+
+
+def test_print_settings_are_validated(tmp_path):
+    project = copy_project("minimal", tmp_path)
+    (project / "brochure.yaml").write_text("title: T\nprint:\n  bleed: 3\n  varient: pdf/x-4\n  icc: nowhere.icc\n")
+    lines = run("check", cwd=project).stderr.splitlines()
+    assert lines[:2] == ["brochure.yaml:3:10: print.bleed: must be text, not 3 (put the text in quotes)",
+                         "brochure.yaml:4:3: print.varient: unknown field 'varient' (did you mean 'variant'?)"]
