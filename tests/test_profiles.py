@@ -132,13 +132,22 @@ def test_print_build_reports_every_preflight_rule_passing(print_pdf):
         "total ink coverage", "page count")}
 
 
-def test_print_files_are_sound_for_qpdf_ghostscript_and_pdfium(print_pdf):
+def test_print_files_are_sound_for_qpdf_ghostscript_poppler_mupdf_and_pdfium(print_pdf, tmp_path):
     path, _ = print_pdf
     with pikepdf.open(path) as pdf:
         assert pdf.check_pdf_syntax() == []  # qpdf's own structural check
     done = subprocess.run([_tool("gs"), "-q", "-dNOPAUSE", "-dBATCH", "-dPDFSTOPONERROR", "-sDEVICE=nullpage",
                            str(path)], capture_output=True, text=True)
     assert done.returncode == 0 and done.stderr == "", done.stderr
+    done = subprocess.run([_tool("pdftoppm"), "-r", "10", "-png", str(path), str(tmp_path / "poppler")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    done = subprocess.run([_tool("mutool"), "draw", "-r", "10", "-o", str(tmp_path / "mupdf%d.png"), str(path)],
+                          capture_output=True, text=True)
+    # Debian's mutool is built without colour management and says so; anything else is a complaint.
+    complaints = [line for line in done.stderr.splitlines() if line and "ICC support is not available" not in line
+                  and not line.startswith("page ")]
+    assert done.returncode == 0 and complaints == [], done.stderr
     document = pypdfium2.PdfDocument(str(path))
     try:
         for page in document:
