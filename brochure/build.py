@@ -71,16 +71,28 @@ class NothingSelected(ContentError):
 @dataclass
 class BuildReport:
     output: Path
-    entries: list[Entry]
+    included: list[dict]  # file, date, end_date, title, tags, draft, first_page of each item, in order
     excluded: list[Excluded]
     pages: int
     size: int
     seconds: float
     profile: str = "screen"
-    first_pages: dict[str, int] = field(default_factory=dict)  # entry file -> first page
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     preflight: list[dict] = field(default_factory=list)  # the rules checked, for print and archive
+    up_to_date: bool = False  # nothing changed since the last build: nothing was rendered
+
+    def summary(self) -> dict:
+        """What a later build that finds nothing changed reports again."""
+        return {"included": self.included, "excluded": [vars(item) | {"tags": list(item.tags), "problems": []}
+                                                         for item in self.excluded],
+                "pages": self.pages, "size": self.size, "profile": self.profile, "preflight": self.preflight}
+
+
+def entry_summary(entry: Entry) -> dict:
+    return {"file": entry.file, "date": entry.date.isoformat(),
+            "end_date": entry.end_date.isoformat() if entry.end_date else None,
+            "title": entry.title, "tags": list(entry.tags), "draft": entry.draft}
 
 
 def load_settings(start: Path) -> Settings:
@@ -326,13 +338,67 @@ def _resolution_problems(pictures: list[_Picture], placed, profile: Profile) -> 
     return problems, scales
 
 
+def _digest(settings: Settings, theme: Path, profile: Profile, selection: Selection, output: Path,
+            pictures: list[Path], known: dict) -> str:
+    """The digest of everything the PDF is made from (see stamp.py)."""
+    from brochure.stamp import input_digest
+
+    folder = settings.root / settings.entries_dir
+    whole = [settings.root / SETTINGS_FILE, *entry_files(folder), *_theme_files(theme)]
+    options = repr((selection, profile, str(output), os.environ.get("SOURCE_DATE_EPOCH", "")))
+    extra = [profile.icc] if profile.icc else []
+    return input_digest(options, whole, sorted(set(pictures)) + extra, known)
+
+
 def build(start: Path, selection: Selection, output: Path | None = None, allow_remote_images: bool = False,
-          progress: Progress = _quiet, profile_name: str | None = None) -> BuildReport:
+          progress: Progress = _quiet, profile_name: str | None = None, force: bool = False) -> BuildReport:
+    from brochure.render import theme_folder
+    from brochure.stamp import read_stamp
+
+    began = time.monotonic()
+    settings = load_settings(start)
+    profile = settings.profiles[profile_name or settings.profile]
+    theme = theme_folder(settings)
+    planned = output if output is not None else settings.root / settings.output
+    # Nothing changed since the last build of this output: say so instead of rendering.
+    # (Remote pictures cannot be vouched for, so they always build.)
+    previous = None if force or allow_remote_images else read_stamp(planned)
+    if previous and (settings.root / settings.entries_dir).is_dir():
+        known = previous.get("pictures", {})
+        if _digest(settings, theme, profile, selection, planned, [Path(p) for p in known], dict(known)) == \
+                previous["digest"]:
+            summary = previous["report"]
+            return BuildReport(planned, summary["included"], [Excluded(**item | {"tags": tuple(item["tags"]),
+                                                                                   "problems": ()})
+                                                               for item in summary["excluded"]],
+                               summary["pages"], summary["size"], time.monotonic() - began, summary["profile"],
+                               preflight=summary["preflight"], up_to_date=True)
+    report = _render_and_write(start, selection, output, allow_remote_images, progress, profile_name, began)
+    if not allow_remote_images:
+        _write_stamp(settings, theme, profile, selection, report, previous)
+    return report
+
+
+def _write_stamp(settings: Settings, theme: Path, profile: Profile, selection: Selection, report: BuildReport,
+                 previous: dict | None) -> None:
+    from brochure.stamp import stamp_path, stamp_text
+
+    pictures = [settings.root / item["picture"] for item in report.included if item.get("picture")]
+    if settings.cover_image:
+        pictures.append(settings.cover_image.path)
+    known = dict((previous or {}).get("pictures", {}))
+    digest = _digest(settings, theme, profile, selection, report.output, pictures, known)  # fills `known`
+    write_atomically(stamp_path(report.output),
+                     stamp_text(digest, report.output, {str(path): known[str(path)] for path in pictures},
+                                report.summary()).encode())
+
+
+def _render_and_write(start: Path, selection: Selection, output: Path | None, allow_remote_images: bool,
+                      progress: Progress, profile_name: str | None, began: float) -> BuildReport:
     from brochure.finish import finish
     from brochure.pdf import write_pdf  # WeasyPrint is heavy: only builds pay for it
     from brochure.render import render_html, theme_folder
 
-    began = time.monotonic()
     progress("Reading and validating entries")
     found = _selected(start, selection, allow_remote_images)
     settings, entries, timings = found.settings, found.entries, found.timings
@@ -389,10 +455,12 @@ def build(start: Path, selection: Selection, output: Path | None = None, allow_r
     warnings += [f"preflight: {rule.name}: {rule.message}" for rule in rules if rule.status == "skip"]
     timings.update(result.timings)
     timings["writing"] += time.monotonic() - stage
-    first_pages = {entry.file: result.first_pages.get(item_id, 0)
-                   for entry, item_id in zip(entries, item_ids)}
-    return BuildReport(target, entries, found.excluded, result.pages + finished.blank_pages, len(finished.data),
-                       time.monotonic() - began, profile.name, first_pages, warnings, timings,
+    included = [entry_summary(entry) | {"first_page": result.first_pages.get(item_id, 0)}
+                | ({"picture": entry.image.path.relative_to(settings.root.resolve()).as_posix()}
+                   if entry.image and entry.image.path else {})
+                for entry, item_id in zip(entries, item_ids)]
+    return BuildReport(target, included, found.excluded, result.pages + finished.blank_pages, len(finished.data),
+                       time.monotonic() - began, profile.name, warnings, timings,
                        [rule.as_dict() for rule in rules])
 
 

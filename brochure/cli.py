@@ -238,15 +238,19 @@ def _report_build(report, output_format: str) -> None:
             "pages": report.pages,
             "size": report.size,
             "seconds": round(report.seconds, 3),
-            "included": [{**_entry_json(entry), "first_page": report.first_pages.get(entry.file, 0)}
-                         for entry in report.entries],
+            "up_to_date": report.up_to_date,
+            "included": report.included,
             "excluded": _excluded_json(report.excluded),
             "warnings": report.warnings,
             "timings": {stage: round(seconds, 3) for stage, seconds in report.timings.items()},
             "preflight": report.preflight,
         })
         return
-    count = len(report.entries)
+    count = len(report.included)
+    if report.up_to_date:
+        click.echo(f"{_shown(report.output)} is up to date ({count} item{'s' if count != 1 else ''}, "
+                   f"{report.pages} pages): no input changed since it was built; --force builds anyway")
+        return
     checked = f", {report.profile} preflight passed" if report.preflight else ""
     click.echo(f"wrote {_shown(report.output)}: {count} item{'s' if count != 1 else ''}, "
                f"{report.pages} pages, {report.size / 1_000_000:.1f} MB in {report.seconds:.1f} s{checked}")
@@ -271,10 +275,11 @@ def _report_web(report) -> None:
 @click.option("--profile", type=click.Choice(["screen", "print", "archive"]),
               help="screen: tagged, linked (default); print: PDF/X in CMYK with bleed, preflighted; "
                    "archive: PDF/A. The default comes from brochure.yaml.")
+@click.option("--force", is_flag=True, help="Render even when no input changed since the last build.")
 @_remote_images_option
 @click.pass_context
 def build(ctx, since, until, tags, drafts, project_dir, output_format, output, self_contained, watch, quiet,
-          profile, allow_remote_images):
+          profile, force, allow_remote_images):
     """Validate, select, order and render the brochure to PDF (or HTML)."""
     from brochure import build as pipeline
 
@@ -292,7 +297,7 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
             return
         progress = _ProgressLine(enabled=not quiet and output_format == "text" and sys.stderr.isatty())
         try:
-            report = pipeline.build(start, selection, target, allow_remote_images, progress, profile)
+            report = pipeline.build(start, selection, target, allow_remote_images, progress, profile, force)
         finally:
             progress.clear()
         if not quiet or output_format == "json":

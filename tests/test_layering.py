@@ -30,9 +30,10 @@ ALLOWED = {
     "finish": {"model"},
     "pdfcheck": {"model"},
     "scaffold": set(),
+    "stamp": {"__init__"},
     "watch": set(),
     "build": FOUNDATION | {"project", "source", "validate", "preflight", "timeline", "render", "pdf", "images",
-                           "finish", "pdfcheck", "scaffold", "__init__"},
+                           "finish", "pdfcheck", "scaffold", "stamp", "__init__"},
     "cli": {"errors", "model", "timeline", "build", "watch", "__init__"},
 }
 

@@ -81,7 +81,7 @@ def test_json_report_fields_and_every_exclusion_reason(tmp_path):
                               "-o", "out.pdf", cwd=project)
     assert result.exit_code == 0, result.output
     assert set(report) == {"ok", "output", "profile", "pages", "size", "seconds", "included", "excluded",
-                           "warnings", "timings", "preflight"}
+                           "warnings", "timings", "preflight", "up_to_date"}
     assert report["profile"] == "screen" and report["output"].endswith("out.pdf")
     assert [(item["title"], item["first_page"]) for item in report["included"]] == \
         [("First item of the fifteenth", 3)]
@@ -205,3 +205,34 @@ def test_the_web_edition_renders_in_chromium(tmp_path, self_contained):
                           capture_output=True, text=True, timeout=120)
     title = done.stdout.split("<title>")[1].split("</title>")[0].replace("&quot;", '"')
     assert json.loads(title) == {"articles": 14, "images": 9, "overflow": False, "links": 14}
+
+
+def test_no_op_rebuilds_and_what_makes_a_build_happen_again(tmp_path):
+    project = copy_project("minimal", tmp_path)
+    pdf = project / "build" / "brochure.pdf"
+
+    def build(*args):
+        result, report = run_json("build", *args, cwd=project)
+        assert result.exit_code == 0, result.output
+        return report["up_to_date"]
+
+    assert build() is False
+    written = pdf.stat().st_mtime_ns
+    assert build() is True and pdf.stat().st_mtime_ns == written
+    assert run("build", cwd=project).stdout.startswith("build/brochure.pdf is up to date (3 items, ")
+    entry = project / "entries" / "2021-02-15-second-of-the-day.yaml"
+    os.utime(entry)  # touched, same content: still up to date
+    assert build() is True
+    from PIL import Image
+
+    Image.new("RGB", (300, 200), (120, 130, 140)).save(project / "entries" / "images" / "square.jpg")
+    assert build() is False  # another picture under the same name
+    assert build() is True
+    assert build("--force") is False
+    assert build("--since", "2021-02") is False  # other options, other brochure
+    entry.write_text(entry.read_text().replace("Default weight 0.", "Changed."))
+    assert build() is False
+    pdf.write_bytes(b"edited by hand")
+    assert build() is False and pdf.read_bytes().startswith(b"%PDF")
+    pdf.unlink()
+    assert build() is False and pdf.exists()
