@@ -1,0 +1,130 @@
+"""Benchmark: brochure against plain WeasyPrint on the same HTML, at several sizes.
+
+    .venv/bin/python bench/run.py                      # 14, 100, 500 and 2000 items, 3 runs each
+    .venv/bin/python bench/run.py --sizes 14 100 --runs 5
+
+For each size it generates a synthetic project of the seed's shape (A4, cover,
+contents with page numbers, one picture and five paragraphs per item; deterministic
+text, a distinct picture per item, dates over ten years), then measures, as separate
+processes run one after the other:
+
+- `brochure build --force`: wall time and peak memory (the largest process);
+- plain WeasyPrint writing the very HTML brochure renders (same stylesheets, fonts,
+  pictures, PDF variant), read from a file with file:// addresses;
+- `brochure build` again with nothing changed (the no-op rebuild);
+
+and prints medians with the ratios brochure / WeasyPrint. It also times
+`brochure --help` and `brochure check` on the repository's own 14 items.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BROCHURE = [sys.executable, "-m", "brochure"]
+WORDS = ("the programme partners agreed to strengthen cooperation on prevention justice health data "
+         "training border customs officers survey report victims trafficking corruption wildlife crime "
+         "member states regional office meeting support evidence policy results community capacity").split()
+
+
+def make_project(folder: Path, items: int) -> None:
+    """A project of `items` entries like the seed's, the same for the same size."""
+    from PIL import Image, ImageDraw
+
+    randomness = random.Random(items)
+    (folder / "entries" / "images").mkdir(parents=True)
+    (folder / "brochure.yaml").write_text(
+        "title: Synthetic brochure\nsubtitle: A benchmark of the same shape as the seed\n"
+        "publisher: Benchmark Office\nintro: Ten years of synthetic news.\n")
+    start = dt.date(2015, 1, 1)
+    for number in range(items):
+        day = start + dt.timedelta(days=number * 3650 // max(items, 1))
+        picture = Image.new("RGB", (1200, 800), (randomness.randrange(256), randomness.randrange(256),
+                                                  randomness.randrange(256)))
+        ImageDraw.Draw(picture).rectangle([number % 600, 100, number % 600 + 500, 700], fill=(250, 250, 250))
+        picture.save(folder / "entries" / "images" / f"{number:05d}.jpg", quality=80)
+        paragraphs = "\n\n".join(" ".join(randomness.choice(WORDS) for _ in range(90)).capitalize() + "."
+                                 for _ in range(5))
+        body = "".join(f"  {line}\n" if line else "\n" for line in paragraphs.split("\n"))
+        title = " ".join(randomness.choice(WORDS) for _ in range(8)).capitalize()
+        (folder / "entries" / f"{day.isoformat()}-{number:05d}.yaml").write_text(
+            f"title: {title} {number}\ndate: {day.isoformat()}\nimage:\n  src: images/{number:05d}.jpg\n"
+            f"  alt: Picture {number}\n  credit: © Benchmark\nbody: |\n{body}tags: [bench]\n")
+
+
+def plain_html(project: Path, target: Path) -> None:
+    """The HTML brochure renders for `project`, with file:// addresses for its files."""
+    from brochure.build import catalogue, document_date
+    from brochure.model import PROJECT_URL, THEME_URL, Selection
+    from brochure.render import render_html, theme_folder
+
+    found = catalogue(project, Selection())
+    theme = theme_folder(found.settings)
+    html, _ = render_html(found.settings, found.entries, theme, document_date(found.entries))
+    html = html.replace(PROJECT_URL, project.resolve().as_uri() + "/").replace(THEME_URL, theme.resolve().as_uri() + "/")
+    target.write_text(html, "utf-8")
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB) of one process."""
+    began = time.monotonic()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.monotonic() - began
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def median(values) -> float:
+    return statistics.median(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[14, 100, 500, 2000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+
+    help_times = [measure([*BROCHURE, "--help"], REPO)[0] for _ in range(5)]
+    check_times = [measure([*BROCHURE, "check"], REPO)[0] for _ in range(5)]
+    print(f"start: brochure --help {median(help_times):.2f} s, brochure check (14 items) "
+          f"{median(check_times):.2f} s (medians of 5)\n")
+    print("| items | pages | brochure build | peak memory | plain WeasyPrint | peak memory "
+          "| time ratio | memory ratio | no-op rebuild |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for items in args.sizes:
+        with tempfile.TemporaryDirectory(prefix=f"brochure-bench-{items}-") as folder:
+            project = Path(folder) / "project"
+            make_project(project, items)
+            plain_html(project, project / "plain.html")
+            plain = [sys.executable, "-c", "import weasyprint; weasyprint.HTML('plain.html')"
+                     ".write_pdf('plain.pdf', pdf_variant='pdf/ua-1')"]
+            ours, theirs, noop = [], [], []
+            for _ in range(args.runs):  # side by side, alternating, so drift hits both alike
+                ours.append(measure([*BROCHURE, "build", "--force", "-q"], project))
+                theirs.append(measure(plain, project))
+                noop.append(measure([*BROCHURE, "build", "-q"], project)[0])
+            import pikepdf
+
+            with pikepdf.open(project / "build" / "brochure.pdf") as pdf:
+                pages = len(pdf.pages)
+            our_time, our_memory = median(t for t, _ in ours), median(m for _, m in ours)
+            plain_time, plain_memory = median(t for t, _ in theirs), median(m for _, m in theirs)
+            print(f"| {items} | {pages} | {our_time:.2f} s | {our_memory:.0f} MiB | {plain_time:.2f} s "
+                  f"| {plain_memory:.0f} MiB | {our_time / plain_time:.2f} | {our_memory / plain_memory:.2f} "
+                  f"| {median(noop):.2f} s |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
