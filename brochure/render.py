@@ -162,6 +162,15 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
         }
         for entry in entries
     ]
+    years = [item["entry"].date.year for item in items]
+    sections = []
+    for item, year in zip(items, years):
+        if not sections or sections[-1]["year"] != year:
+            sections.append({"year": year, "members": []})
+        sections[-1]["members"].append(item)
+    for section in sections:
+        several = len(sections) > 1
+        section["label"], section["id"] = (str(section["year"]), f"year-{section['year']}") if several else ("", "")
     period = settings.period
     if not period and entries:
         period = format_period(min(e.date for e in entries), max(e.last_day for e in entries))
@@ -181,6 +190,7 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
             cover_image_url=image_url(settings.cover_image) if settings.cover_image else "",
             brochure=settings,
             items=items,
+            sections=sections,
             period=period,
             intro_html=markdown_to_html(settings.intro, profile == "print") if settings.intro else "",
             keywords=keywords,

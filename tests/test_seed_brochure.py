@@ -193,3 +193,22 @@ def test_page_size_comes_from_the_settings(tmp_path):
         assert run("build", "-o", f"{size}.pdf", cwd=project).exit_code == 0
         with pikepdf.open(project / f"{size}.pdf") as pdf:
             assert {tuple(round(float(v)) for v in page.MediaBox) for page in pdf.pages} == {tuple(box)}, size
+
+
+def test_a_brochure_over_several_years_has_a_section_a_year(tmp_path):
+    from conftest import copy_project
+
+    project = copy_project("minimal", tmp_path)
+    (project / "entries" / "2020-12-30-last-year.yaml").write_text(
+        "title: From the year before\ndate: 2020-12-30\nbody: x\n")
+    assert run("build", cwd=project).exit_code == 0
+    pdf_path = project / "build" / "brochure.pdf"
+    with pikepdf.open(pdf_path) as pdf, pdf.open_outline() as outline:
+        tree = [(item.title, [child.title for child in item.children]) for item in outline.root]
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages, 1)}
+        starts = [pages[item.destination[0].objgen] for item in outline.root]
+    assert tree == [("2021", ["First item of the fifteenth", "Second item of the fifteenth",
+                              "A meeting from January into February"]),
+                    ("2020", ["From the year before"])]
+    texts = page_texts(pdf_path)
+    assert starts[1] == len(texts) and texts[-1].lstrip().startswith("2020")  # 2020 starts its own page
