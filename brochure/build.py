@@ -174,16 +174,20 @@ def catalogue(start: Path, selection: Selection, allow_remote_images: bool = Fal
                      timings)
 
 
-def watched_inputs(start: Path) -> list[Path]:
-    """The folders whose changes can change the output: the project and its theme."""
+def watched_inputs(start: Path, output: Path | None) -> tuple[list[Path], list[Path]]:
+    """The folders whose changes can change the output (the project and its theme), and
+    what in them a build writes itself, which must not set off another build."""
     from brochure.render import theme_folder
 
     settings = load_settings(start)
     folders = [settings.root]
     theme = theme_folder(settings).resolve()
-    if settings.root.resolve() not in theme.parents:
+    if not is_inside(settings.root, theme):
         folders.append(theme)  # the built-in theme, edited in a development install
-    return folders
+    written = [settings.root / "build"]
+    for target in filter(None, (output, settings.root / settings.output)):
+        written += [target, target.with_suffix(".html"), target.with_name(f"{target.with_suffix('').name}_files")]
+    return folders, written
 
 
 def check(start: Path, allow_remote_images: bool = False) -> Catalogue:
@@ -411,7 +415,7 @@ def _render_and_write(start: Path, selection: Selection, output: Path | None, al
                                  bleed_mm=profile.bleed_mm)
     pictures = _pictures(settings, entries)
     substitutes = {}
-    if profile.printed:
+    if profile.name == "print":
         progress("Converting images to CMYK")
         substitutes = {picture.url: _prepared(settings, picture, profile, 1.0) for picture in pictures}
     timings["rendering"] = time.monotonic() - stage
@@ -420,7 +424,7 @@ def _render_and_write(start: Path, selection: Selection, output: Path | None, al
     result = write_pdf(html, settings.root, theme, fingerprint, profile, remote, substitutes, progress)
     _raise_render_problems(result, settings, theme, pictures, entries)
     warnings = list(result.warnings)
-    if profile.printed:
+    if profile.name == "print":
         problems, scales = _resolution_problems(pictures, result.images, profile)
         if problems:
             raise ContentError(problems)
@@ -447,9 +451,8 @@ def _render_and_write(start: Path, selection: Selection, output: Path | None, al
         rules.extend(preflight(written, profile))
         failed = [rule for rule in rules if rule.status == "fail"]
         if failed:
-            raise ContentError([Problem(str(target), 0, 0, "", f"preflight: {rule.name}: {rule.message}"
-                                        + (f" (pages {', '.join(map(str, rule.pages[:10]))})" if rule.pages else ""),
-                                        "") for rule in failed])
+            raise ContentError([problem for rule in failed for problem in _preflight_problems(
+                rule, entries, item_ids, result.first_pages, settings.root, target)])
 
     write_atomically(target, finished.data, preflight_or_refuse if profile.name != "screen" else None)
     warnings += [f"preflight: {rule.name}: {rule.message}" for rule in rules if rule.status == "skip"]
@@ -462,6 +465,28 @@ def _render_and_write(start: Path, selection: Selection, output: Path | None, al
     return BuildReport(target, included, found.excluded, result.pages + finished.blank_pages, len(finished.data),
                        time.monotonic() - began, profile.name, warnings, timings,
                        [rule.as_dict() for rule in rules])
+
+
+def _preflight_problems(rule, entries: list[Entry], item_ids: list[str], first_pages: dict[str, int],
+                        root: Path, target: Path) -> list[Problem]:
+    """A failed preflight rule, told against the entries on the pages it names (the
+    contents and the cover belong to brochure.yaml and the theme)."""
+    from brochure.pdfcheck import pages_text
+
+    hint = {"colour spaces": "a colour the theme's print.css does not give in CMYK; see the theme",
+            "image resolution": "use a larger original",
+            "transparency": "PDF/X-1a allows no transparency: use pdf/x-4, or remove it from the theme"}.get(
+        rule.name, "")
+    starts = sorted((first_pages.get(item_id, 0), entry.file) for entry, item_id in zip(entries, item_ids))
+    owners: dict[str, list[int]] = {}
+    for page in rule.pages:
+        earlier = [file for start, file in starts if start and start <= page]
+        owners.setdefault(earlier[-1] if earlier else SETTINGS_FILE, []).append(page)
+    if not owners:
+        shown = target.relative_to(root).as_posix() if is_inside(root, target) else str(target)
+        return [Problem(shown, 0, 0, "", f"preflight: {rule.name}: {rule.message}", hint)]
+    return [Problem(file, 0, 0, "", f"preflight: {rule.name}: {rule.message} (page {pages_text(pages)})", hint)
+            for file, pages in owners.items()]
 
 
 def _raise_render_problems(result, settings: Settings, theme: Path, pictures: list[_Picture],
@@ -609,22 +634,22 @@ def new_entry(start: Path, title: str, date: dt.date, tags: tuple[str, ...]) -> 
 
 
 def check_pdf(start: Path, pdf: Path, profile_name: str):
-    """Preflight any PDF against a profile: the project's settings of that profile
-    when there is a project here, the defaults otherwise."""
-    from brochure.model import Profile as Defaults
+    """Preflight any PDF against a profile: the project's settings of that profile when
+    there is a project here, the defaults when there is none."""
     from brochure.pdfcheck import preflight
+    from brochure.project import default_profiles
 
     try:
-        profile = load_settings(start).profiles[profile_name]
-    except ContentError:
-        defaults = {"screen": Defaults(), "print": Defaults(name="print", variant="pdf/x-4", bleed_mm=3.0),
-                    "archive": Defaults(name="archive", variant="pdf/a-2b")}
-        profile = defaults[profile_name]
+        find_root(start)
+        profile = load_settings(start).profiles[profile_name]  # a broken brochure.yaml is reported
+    except ContentError as error:
+        if "no brochure.yaml" not in error.problems[0].message:
+            raise
+        profile = default_profiles()[profile_name]
     if not pdf.is_file():
-        raise ContentError([Problem(str(pdf), 0, 0, "", "no such file", "")])
+        raise ContentError([Problem(str(pdf), 0, 0, "", "no such file", "check the path")])
     try:
         return preflight(pdf, profile)
-    except Exception as error:  # pikepdf cannot read it: not a PDF, or a broken one
-        if type(error).__module__.startswith("pikepdf"):
-            raise ContentError([Problem(str(pdf), 0, 0, "", f"not a readable PDF: {error}", "")]) from None
-        raise
+    except Exception as error:  # not a PDF, or one too broken to read rule by rule
+        raise ContentError([Problem(str(pdf), 0, 0, "", f"not a readable PDF ({type(error).__name__}: "
+                                    f"{str(error)[:200]})", "")]) from None

@@ -104,7 +104,11 @@ def _output_path(template: str | None, since: str | None, until: str | None) -> 
     fields = {"since": since, "until": until,
               "period": since if since == until else (f"{since}_{until}" if since and until else None)}
     try:
-        wanted = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+        parts = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(template)
+                 if name is not None]
+        wanted = {name for name, _, _ in parts}
+        if any(spec or conversion for _, spec, conversion in parts):
+            raise ValueError("placeholders take no conversion or format, only {since}, {until}, {period}")
     except ValueError as error:
         raise click.BadParameter(f"{template!r}: {error}", param_hint="-o") from None
     unknown = wanted - set(fields)
@@ -258,7 +262,8 @@ def _report_build(report, output_format: str) -> None:
 
 def _report_web(report) -> None:
     count = len(report.entries)
-    extra = f" and {len(report.files) - 1} images" if len(report.files) > 1 else ""
+    pictures = len(report.files) - 1
+    extra = f" and {pictures} image{'s' if pictures != 1 else ''}" if pictures else ""
     click.echo(f"wrote {_shown(report.output)}{extra}: {count} item{'s' if count != 1 else ''}, "
                f"{report.size / 1_000_000:.1f} MB in {report.seconds:.1f} s")
 
@@ -288,6 +293,10 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
     target = _output_path(output, since, until)
     if self_contained and output_format != "html":
         raise click.BadParameter("goes with --format html", param_hint="--self-contained")
+    if output_format == "html" and profile:
+        raise click.BadParameter("profiles are for PDF; the web edition has none", param_hint="--profile")
+    if output_format == "html" and target and target.suffix.lower() not in (".html", ".htm"):
+        raise click.BadParameter(f"the web edition is HTML: name it …{target.stem}.html", param_hint="-o")
 
     def run_once() -> None:
         if output_format == "html":
@@ -328,11 +337,9 @@ def _watch(start: Path, target: Path | None, output_format: str, run_once) -> No
 
     attempt([])
     click.echo("watching for changes (Ctrl-C stops)", err=True)
-    outputs = [target.resolve()] if target else []
-    folders = watched_inputs(start)
-    outputs.append(folders[0] / "build")  # the default output folder
+    folders, written = watched_inputs(start, target)
     try:
-        watch(folders, outputs, attempt)
+        watch(folders, written, attempt)
     except KeyboardInterrupt:
         click.echo("stopped watching.", err=True)
 
@@ -342,8 +349,8 @@ def _watch(start: Path, target: Path | None, output_format: str, run_once) -> No
 @_remote_images_option
 @click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Preflight this PDF (ours or any other) instead: rule by rule, with page numbers.")
-@click.option("--profile", type=click.Choice(["screen", "print", "archive"]), default="print", show_default=True,
-              help="With --pdf: the rules to apply.")
+@click.option("--profile", type=click.Choice(["screen", "print", "archive"]),
+              help="With --pdf: the rules to apply (default: print).")
 @click.pass_context
 def check(ctx, project_dir, output_format, allow_remote_images, pdf_file, profile):
     """Validate every entry (drafts too) and its image; renders nothing.
@@ -352,8 +359,10 @@ def check(ctx, project_dir, output_format, allow_remote_images, pdf_file, profil
     from brochure.build import check as run_check
 
     if pdf_file is not None:
-        _check_pdf(ctx, project_dir, output_format, pdf_file, profile)
+        _check_pdf(ctx, project_dir, output_format, pdf_file, profile or "print")
         return
+    if profile:
+        raise click.BadParameter("goes with --pdf FILE", param_hint="--profile")
     found = run_check(_start(ctx, project_dir, output_format), allow_remote_images)
     count = len(found.entries)
     if output_format == "json":
@@ -374,9 +383,7 @@ def _check_pdf(ctx, project_dir, output_format, pdf_file: Path, profile: str) ->
                     "rules": [rule.as_dict() for rule in rules]})
     else:
         for rule in rules:
-            pages = f" (pages {', '.join(map(str, rule.pages[:12]))}{' …' if len(rule.pages) > 12 else ''})" \
-                if rule.pages else ""
-            click.echo(f"{rule.status.upper():<5} {rule.name}: {rule.message}{pages}")
+            click.echo(str(rule))
         failed = sum(rule.status == "fail" for rule in rules)
         click.echo(f"{_shown(pdf_file)}: " + ("passes the " + profile + " preflight" if passed else
                                                f"{failed} rule{'s' if failed != 1 else ''} failed"))
@@ -398,6 +405,8 @@ def list_command(ctx, since, until, tags, drafts, project_dir, output_format, ex
                     "excluded": _excluded_json(found.excluded)})
         return
     if excluded:
+        if not found.excluded:
+            click.echo("nothing is left out")
         for item in found.excluded:
             when = item.date + (f"..{item.end_date}" if item.end_date else "")
             click.echo(f"{when:<22} {item.title}  ({item.file})  left out: {item.reason}")

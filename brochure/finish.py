@@ -15,9 +15,8 @@ import io
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from brochure.model import Profile
+from brochure.model import MM, Profile
 
-MM = 72 / 25.4
 SLUG = 8 * MM  # room outside the bleed for the crop marks
 
 
@@ -36,9 +35,10 @@ def finish(data: bytes, profile: Profile) -> Finished:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if profile.name == "print":
             _output_intent(pdf, profile)
+            _bleed_boxes(pdf, profile.bleed_mm * MM)
             _drop_link_annotations(pdf)
             if profile.variant == "pdf/x-1a":
-                _drop_opaque_groups(pdf)
+                _drop_transparency_groups(pdf)
             if profile.binding == "saddle-stitch":
                 blank_pages = _pad_to_four(pdf)
             if profile.marks:
@@ -64,6 +64,16 @@ def _output_intent(pdf, profile: Profile) -> None:
         intent.RegistryName = pikepdf.String("http://www.color.org")
 
 
+def _bleed_boxes(pdf, bleed: float) -> None:
+    """WeasyPrint declares at most 10 pt (3.53 mm) of bleed in the BleedBox although it
+    paints all of it: declare what is there."""
+    import pikepdf
+
+    for page in pdf.pages:
+        x0, y0, x1, y1 = (float(value) for value in page.TrimBox)
+        page.BleedBox = pikepdf.Array([x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed])
+
+
 def _drop_link_annotations(pdf) -> None:
     """In print a link is its printed address (the theme writes it out); an annotation
     inside the trim is forbidden in PDF/X and means nothing on paper."""
@@ -78,11 +88,12 @@ def _drop_link_annotations(pdf) -> None:
                 del page.Annots
 
 
-def _drop_opaque_groups(pdf) -> None:
+def _drop_transparency_groups(pdf) -> None:
     """WeasyPrint draws some backgrounds inside transparency groups even when nothing in
-    them is transparent; PDF/X-1a forbids the groups themselves. A group whose content
-    is fully opaque looks the same without it. (Real transparency, an opacity below 1
-    or a soft mask, is left for the preflight to refuse.)"""
+    them is transparent; PDF/X-1a forbids the groups themselves. Content that is opaque
+    looks the same without its group. Real transparency lives elsewhere (an opacity
+    below 1 or a soft mask in a graphics state, an image's SMask): the preflight still
+    finds it and refuses the file."""
     for page in pdf.pages:
         stack = list(page.Resources.get("/XObject", {}).values())
         seen = set()

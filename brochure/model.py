@@ -67,10 +67,6 @@ class Profile:
     ink_limit: int = 300  # most total ink, in percent (print)
     binding: str = "none"  # saddle-stitch pads the page count to a multiple of 4
 
-    @property
-    def printed(self) -> bool:
-        return self.name == "print"
-
 
 @dataclass(frozen=True)
 class Settings:
@@ -103,12 +99,15 @@ class Selection:
     drafts: bool = False
 
 
+MM = 72 / 25.4  # PDF points in a millimetre
+
 # Every file WeasyPrint may read is given to it under this fixed pseudo-address and
 # served by our own URL fetcher (see pdf.py): nothing is fetched from the network,
 # and the PDF bytes do not depend on the folder the project sits in.
 ASSET_ORIGIN = "https://brochure.invalid/"
 PROJECT_URL = ASSET_ORIGIN + "project/"
 THEME_URL = ASSET_ORIGIN + "theme/"
+GOTO_URL = ASSET_ORIGIN + "goto/"  # a link into another part of a brochure rendered in parts
 
 
 # A JSON-pointer-like path to a value: ("image", "src") or ("links", 0, "url").

@@ -139,6 +139,7 @@ def _placed_images(document) -> list[PlacedImage]:
         stack = [page._page_box]
         while stack:
             box = stack.pop()
+            box = getattr(box, "_box", box)  # an absolutely positioned box sits in a placeholder
             stack.extend(getattr(box, "children", ()))
             if isinstance(box, ReplacedBox) and isinstance(box.replacement, RasterImage):
                 image = box.replacement

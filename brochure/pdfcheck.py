@@ -16,9 +16,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from brochure.model import Profile
+from brochure.model import MM, Profile
 
-MM = 72 / 25.4
 _DEVICE = {"/DeviceRGB": "DeviceRGB", "/DeviceCMYK": "DeviceCMYK", "/DeviceGray": "DeviceGray",
            "/RGB": "DeviceRGB", "/CMYK": "DeviceCMYK", "/G": "DeviceGray"}
 
@@ -32,6 +31,10 @@ class Rule:
 
     def as_dict(self) -> dict:
         return {"rule": self.name, "status": self.status, "message": self.message, "pages": self.pages}
+
+    def __str__(self) -> str:
+        pages = f" (pages {pages_text(self.pages)})" if self.pages else ""
+        return f"{self.status.upper():<5} {self.name}: {self.message}{pages}"
 
 
 @dataclass
@@ -59,7 +62,9 @@ def _colour_space_name(space, resources) -> str:
         if family == "Indexed":
             return f"Indexed({_colour_space_name(space[1], resources)})"
         if family in ("Separation", "DeviceN"):
-            return family
+            # Where the ink is missing, the alternate is what prints: it counts too.
+            alternate = _colour_space_name(space[2], resources)
+            return family if alternate in ("DeviceCMYK", "DeviceGray", "ICCBased(4)") else f"{family}({alternate})"
         return family
     return "unknown"
 
@@ -82,6 +87,9 @@ def _scan(content, resources, facts: _PageFacts, ctm=(1, 0, 0, 1, 0, 0), depth=0
     resources = resources if resources is not None else pikepdf.Dictionary()
     for font_name, font in resources.get("/Font", {}).items():
         facts.fonts[str(font.get("/BaseFont", font_name))] = _embedded(font)
+        if font.get("/Subtype") == "/Type3":  # its glyphs are little content streams of their own
+            for glyph in font.get("/CharProcs", {}).values():
+                _scan(glyph, font.get("/Resources", resources), facts, matrix, depth + 1)
     for operands, operator in pikepdf.parse_content_stream(content):
         op = str(operator)
         if op == "q":
@@ -98,6 +106,12 @@ def _scan(content, resources, facts: _PageFacts, ctm=(1, 0, 0, 1, 0, 0), depth=0
             facts.colour_spaces.add("DeviceGray")
         elif op in ("cs", "CS"):
             facts.colour_spaces.add(_colour_space_name(operands[0], resources))
+        elif op in ("scn", "SCN") and operands and isinstance(operands[-1], pikepdf.Name):
+            pattern = resources.get("/Pattern", {}).get(str(operands[-1]))
+            if pattern is not None and int(pattern.get("/PatternType", 0)) == 1:  # tiling: a content stream
+                _scan(pattern, pattern.get("/Resources", resources), facts, matrix, depth + 1)
+            elif pattern is not None and "/Shading" in pattern:
+                facts.colour_spaces.add(_colour_space_name(pattern.Shading.ColorSpace, resources))
         elif op == "gs":
             state = resources.get("/ExtGState", {}).get(str(operands[0]))
             if state is not None:
@@ -125,8 +139,11 @@ def _scan(content, resources, facts: _PageFacts, ctm=(1, 0, 0, 1, 0, 0), depth=0
                 form_matrix = tuple(float(value) for value in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0]))
                 _scan(xobject, xobject.get("/Resources", resources), facts, _multiply(form_matrix, matrix),
                       depth + 1)
-        elif op == "BI":
-            facts.colour_spaces.add("inline image")
+        elif op == "INLINE IMAGE":
+            image = operands[0].obj
+            if not image.get("/ImageMask", False):
+                facts.colour_spaces.add(_colour_space_name(image.get("/ColorSpace", pikepdf.Name.DeviceGray),
+                                                           resources))
 
 
 def _image(xobject, matrix, resources, facts: _PageFacts) -> None:
@@ -135,9 +152,11 @@ def _image(xobject, matrix, resources, facts: _PageFacts) -> None:
     facts.colour_spaces.add(_colour_space_name(xobject.get("/ColorSpace"), resources))
     if "/SMask" in xobject or "/Mask" in xobject:
         facts.transparency.append("image with a soft mask")
-    width, height = int(xobject.Width), int(xobject.Height)
+    width, height = int(xobject.get("/Width", 0)), int(xobject.get("/Height", 0))
     a, b, c, d, _, _ = matrix
     drawn_width, drawn_height = math.hypot(a, b) / 72, math.hypot(c, d) / 72  # inches
+    if not (width and height):
+        return
     if drawn_width and drawn_height:
         facts.images.append((width, height, min(width / drawn_width, height / drawn_height)))
 
@@ -151,7 +170,8 @@ def _embedded(font) -> bool:
     return descriptor is not None and any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
-def _pages(numbers) -> str:
+def pages_text(numbers) -> str:
+    """Page numbers for a message: the first twelve, then how many in all."""
     numbers = sorted(set(numbers))
     return ", ".join(str(n) for n in numbers[:12]) + (f" … ({len(numbers)} pages)" if len(numbers) > 12 else "")
 
@@ -161,25 +181,34 @@ def preflight(path: Path, profile: Profile) -> list[Rule]:
     import pikepdf
 
     with pikepdf.open(path) as pdf:
+        if len(pdf.pages) == 0:
+            return [Rule("pages", "fail", "the PDF has no pages")]
         facts = []
         for page in pdf.pages:
             page_facts = _PageFacts()
             _scan(page, page.get("/Resources"), page_facts)
+            group = page.get("/Group")
+            if group is not None and "/CS" in group:  # the page's blending space is a colour space too
+                page_facts.colour_spaces.add(_colour_space_name(group.CS, page.get("/Resources")))
+            for annotation in page.get("/Annots", []):
+                appearance = annotation.get("/AP", {}).get("/N")
+                if isinstance(appearance, pikepdf.Stream):
+                    _scan(appearance, appearance.get("/Resources"), page_facts)
             facts.append(page_facts)
         rules = [_fonts(facts)]
         if profile.name == "print":
             rules += [_boxes(pdf, profile), _colours(facts, profile), _transparency(facts, profile),
-                      _annotations(pdf), _output_intent(pdf, "/GTS_PDFX", 4), _pdfx_label(pdf),
-                      _trapped(pdf), _identifier(pdf), _resolution(facts, profile)]
+                      _annotations(pdf), _output_intent(pdf, "/GTS_PDFX", 4), _pdfx_label(pdf, profile),
+                      _trapped(pdf), _identifier(pdf), _not_encrypted(pdf), _resolution(facts, profile)]
         elif profile.name == "archive":
-            rules += [_output_intent(pdf, "/GTS_PDFA1", None), _pdfa_label(pdf), _identifier(pdf),
+            rules += [_output_intent(pdf, "/GTS_PDFA1", None), _pdfa_label(pdf, profile), _identifier(pdf),
                       _not_encrypted(pdf)]
         else:
             rules += [_tagged(pdf), _language_and_title(pdf)]
         page_count = len(pdf.pages)
     if profile.name == "print":
         rules.append(_ink(path, profile))
-    if profile.binding == "saddle-stitch":
+    if profile.name == "print" and profile.binding == "saddle-stitch":
         rules.append(Rule("page count", "pass" if page_count % 4 == 0 else "fail",
                           f"{page_count} pages" + ("" if page_count % 4 == 0 else
                                                    ": saddle stitching needs a multiple of 4")))
@@ -200,7 +229,7 @@ def _fonts(facts) -> Rule:
 
 
 def _boxes(pdf, profile: Profile) -> Rule:
-    problems, pages, smallest = [], [], None
+    problems, pages, smallest = [], [], 0.0
     for number, page in enumerate(pdf.pages, 1):
         if "/TrimBox" not in page or "/BleedBox" not in page:
             problems.append("no TrimBox or BleedBox")
@@ -210,7 +239,7 @@ def _boxes(pdf, profile: Profile) -> Rule:
         bleed = [float(v) for v in page.BleedBox]
         media = [float(v) for v in page.MediaBox]
         sides = [trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3]]
-        smallest = min(sides) if smallest is None else min(smallest, *sides)
+        smallest = min(sides) if number == 1 else min(smallest, *sides)
         if min(sides) < profile.bleed_mm * MM - 0.01 or not (
                 media[0] <= bleed[0] + 0.01 and media[1] <= bleed[1] + 0.01 and
                 media[2] >= bleed[2] - 0.01 and media[3] >= bleed[3] - 0.01):
@@ -251,7 +280,7 @@ def _annotations(pdf) -> Rule:
     for number, page in enumerate(pdf.pages, 1):
         trim = [float(v) for v in page.get("/TrimBox", page.MediaBox)]
         for annotation in page.get("/Annots", []):
-            x0, y0, x1, y1 = (float(v) for v in annotation.Rect)
+            x0, y0, x1, y1 = (float(v) for v in annotation.get("/Rect", trim))
             if x1 > trim[0] and x0 < trim[2] and y1 > trim[1] and y0 < trim[3]:
                 pages.append(number)
     if pages:
@@ -280,20 +309,29 @@ def _xmp(pdf) -> str:
     return pdf.Root.Metadata.read_bytes().decode("utf-8", "replace") if "/Metadata" in pdf.Root else ""
 
 
-def _pdfx_label(pdf) -> Rule:
+def _pdfx_label(pdf, profile: Profile) -> Rule:
     version = str(pdf.docinfo.get("/GTS_PDFXVersion", "")) or \
         next(iter(re.findall(r"GTS_PDFXVersion[^>]*>([^<]+)<|GTS_PDFXVersion=\"([^\"]+)\"", _xmp(pdf))), ("", ""))
     version = version if isinstance(version, str) else "".join(version)
-    return Rule("PDF/X version", "pass" if version else "fail", version or "the file does not say which PDF/X")
+    if not version:
+        return Rule("PDF/X version", "fail", "the file does not say which PDF/X")
+    if not version.upper().startswith(profile.variant.upper()):  # PDF/X-4, PDF/X-1A:2003
+        return Rule("PDF/X version", "fail", f"{version}, but the print shop asked for {profile.variant.upper()}")
+    if profile.variant == "pdf/x-1a" and pdf.pdf_version > "1.4":
+        return Rule("PDF/X version", "fail", f"{version} in a PDF {pdf.pdf_version} file; PDF/X-1a needs 1.4 or older")
+    return Rule("PDF/X version", "pass", version)
 
 
-def _pdfa_label(pdf) -> Rule:
+def _pdfa_label(pdf, profile: Profile) -> Rule:
     xmp = _xmp(pdf)
     part = re.search(r"pdfaid:part[^0-9]{0,3}(\d)", xmp)
     level = re.search(r"pdfaid:conformance[^A-Za-z]{0,3}([A-Za-z])", xmp)
-    if part and level:
-        return Rule("PDF/A identification", "pass", f"PDF/A-{part[1]}{level[1].lower()}")
-    return Rule("PDF/A identification", "fail", "no pdfaid part and conformance in the XMP metadata")
+    if not (part and level):
+        return Rule("PDF/A identification", "fail", "no pdfaid part and conformance in the XMP metadata")
+    found = f"pdf/a-{part[1]}{level[1].lower()}"
+    if found != profile.variant:
+        return Rule("PDF/A identification", "fail", f"{found.upper()}, but {profile.variant.upper()} is wanted")
+    return Rule("PDF/A identification", "pass", f"PDF/A-{part[1]}{level[1].lower()}")
 
 
 def _trapped(pdf) -> Rule:

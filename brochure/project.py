@@ -102,6 +102,15 @@ def _profiles(document: YamlDocument, root: Path) -> tuple[dict[str, Profile], l
     if "icc" in options:
         icc, problems = _file(document, root, ("print", "icc"), "ICC profile")
         condition = ""  # read from the profile itself, unless given below
+        if icc is not None and (trouble := _not_a_printer_profile(icc)):
+            line, column = document.where(("print", "icc"))
+            problems.append(Problem(SETTINGS_FILE, line, column, "print.icc", f"{options['icc']!r} {trouble}",
+                                    "use the CMYK output profile the print shop gives (e.g. FOGRA39, FOGRA51)"))
+    elif "condition" in options:
+        line, column = document.where(("print", "condition"))
+        problems.append(Problem(SETTINGS_FILE, line, column, "print.condition",
+                                "a condition names the print shop's own profile, and no print.icc is given",
+                                "add print.icc, or remove print.condition (the built-in profile is FOGRA39)"))
     printing = Profile(
         name="print",
         variant=options.get("variant", "pdf/x-4"),
@@ -119,9 +128,32 @@ def _profiles(document: YamlDocument, root: Path) -> tuple[dict[str, Profile], l
         problems.append(Problem(SETTINGS_FILE, line, column, "print.min_ppi",
                                 f"min_ppi ({printing.min_ppi}) is above max_ppi ({printing.max_ppi})",
                                 "lower min_ppi or raise max_ppi"))
-    return {
-        "screen": Profile(name="screen", variant="pdf/ua-1", binding=binding),
+    return default_profiles() | {
         "print": printing,
-        "archive": Profile(name="archive", variant=data.get("archive", {}).get("variant", "pdf/a-2b"),
-                           binding=binding),
+        "archive": Profile(name="archive", variant=data.get("archive", {}).get("variant", "pdf/a-2b")),
     }, problems
+
+
+def default_profiles() -> dict[str, Profile]:
+    """The profiles as they are when brochure.yaml says nothing about them (binding only
+    concerns print: a screen or archive file is never padded)."""
+    return {
+        "screen": Profile(name="screen", variant="pdf/ua-1"),
+        "print": Profile(name="print", variant="pdf/x-4", bleed_mm=3.0, icc=DEFAULT_ICC, condition=DEFAULT_CONDITION),
+        "archive": Profile(name="archive", variant="pdf/a-2b"),
+    }
+
+
+def _not_a_printer_profile(path: Path) -> str:
+    """Why the file is not a CMYK output (printer) ICC profile, or ""."""
+    from PIL import ImageCms
+
+    try:
+        profile = ImageCms.getOpenProfile(str(path)).profile
+    except (OSError, ImageCms.PyCMSError):
+        return "is not an ICC profile"
+    if profile.xcolor_space.strip() != "CMYK":
+        return f"is an {profile.xcolor_space.strip()} profile, not a CMYK one"
+    if profile.device_class != "prtr":
+        return f"is a {profile.device_class} profile, not an output (printer) profile"
+    return ""

@@ -18,7 +18,7 @@ from markupsafe import escape
 from brochure import __version__
 from brochure.confine import is_inside
 from brochure.errors import ContentError, Problem
-from brochure.model import PROJECT_URL, THEME_URL, Entry, Image, Settings
+from brochure.model import GOTO_URL, PROJECT_URL, THEME_URL, Entry, Image, Settings
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -38,6 +38,11 @@ def theme_folder(settings: Settings) -> Path:
         return built_in
     raise ContentError([Problem("brochure.yaml", 0, 0, "theme", f"theme '{settings.theme}' not found",
                                 f"create styles/{settings.theme}/ or use theme: default")])
+
+
+def css_string(text: str) -> str:
+    """Text for inside a CSS string in double quotes."""
+    return re.sub(r'["\\\n]', lambda match: "\\" + format(ord(match[0]), "x") + " ", text)
 
 
 def printed_url(url: str) -> str:
@@ -142,11 +147,19 @@ def asset_url(settings: Settings, path: Path) -> str:
 
 def render_html(settings: Settings, entries: list[Entry], theme: Path, document_date: dt.datetime,
                 template: str = "brochure.html.j2", image_url: Callable[[Image], str] | None = None,
-                profile: str = "screen", bleed_mm: float = 0.0) -> tuple[str, list[str]]:
+                profile: str = "screen", bleed_mm: float = 0.0, part: str = "whole",
+                years: frozenset[int] = frozenset(), toc_pages: dict[str, int] | None = None
+                ) -> tuple[str, list[str]]:
     """The whole brochure as one HTML document and the HTML id of each entry's article,
     in order. By default the document is the print one, for WeasyPrint, with images
     under the fixed pseudo-address; the web edition passes its own template and
-    image addresses."""
+    image addresses.
+
+    A large brochure is rendered in parts (see chunks.py): part="front" is the cover
+    and contents alone, with the page numbers `toc_pages` already known; part="chunk"
+    is the sections of `years` alone. Their links to places in other parts point at
+    GOTO_URL + id, and are turned back into internal links when the parts are joined.
+    """
     if image_url is None:
         def image_url(image: Image) -> str:
             return asset_url(settings, image.path) if image.path else image.src
@@ -171,6 +184,9 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
     for section in sections:
         several = len(sections) > 1
         section["label"], section["id"] = (str(section["year"]), f"year-{section['year']}") if several else ("", "")
+        section["shown"] = part == "whole" or (part == "chunk" and section["year"] in years)
+    for item in items:
+        item["page"] = (toc_pages or {}).get(item["id"], 0)
     period = settings.period
     if not period and entries:
         period = format_period(min(e.date for e in entries), max(e.last_day for e in entries))
@@ -184,9 +200,11 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
         lstrip_blocks=True,
     )
     environment.filters["printed_url"] = printed_url
+    environment.filters["css_string"] = css_string
     try:
         html = environment.get_template(template).render(
             profile=profile,
+            chunk=part == "chunk",
             cover_image_url=image_url(settings.cover_image) if settings.cover_image else "",
             brochure=settings,
             items=items,
@@ -203,4 +221,6 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
         )
     except jinja2.TemplateError as error:
         raise ContentError([_template_problem(error, settings)]) from None
+    if part != "whole":
+        html = html.replace('href="#', f'href="{GOTO_URL}')
     return html, [item["id"] for item in items]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 import subprocess
 
 import pikepdf
@@ -128,8 +129,8 @@ def test_print_build_reports_every_preflight_rule_passing(print_pdf):
     rules = {rule["rule"]: rule["status"] for rule in report["preflight"]}
     assert rules == {name: "pass" for name in (
         "fonts embedded", "page boxes and bleed", "colour spaces", "transparency", "annotations",
-        "output intent (GTS_PDFX)", "PDF/X version", "Trapped key", "document identifier", "image resolution",
-        "total ink coverage", "page count")}
+        "output intent (GTS_PDFX)", "PDF/X version", "Trapped key", "document identifier", "encryption",
+        "image resolution", "total ink coverage", "page count")}
 
 
 def test_print_files_are_sound_for_qpdf_ghostscript_poppler_mupdf_and_pdfium(print_pdf, tmp_path):
@@ -259,3 +260,111 @@ def test_print_settings_are_validated(tmp_path):
     lines = run("check", cwd=project).stderr.splitlines()
     assert lines[:2] == ["brochure.yaml:3:10: print.bleed: must be text, not 3 (put the text in quotes)",
                          "brochure.yaml:4:3: print.varient: unknown field 'varient' (did you mean 'variant'?)"]
+
+
+def test_every_markdown_construct_prints_in_cmyk(tmp_path):
+    project = copy_project("print-shop", tmp_path)
+    (project / "entries" / "2022-03-02-all-of-markdown.yaml").write_text(
+        "title: All of Markdown\ndate: 2022-03-02\nbody: |\n  # Heading\n\n  *em* **strong** `code`\n\n"
+        "  ---\n\n  1. one\n  2. two\n\n  - a\n  - b\n\n  > quote\n\n      indented code\n\n"
+        "  <https://example.org/auto>\n  line  \n  break\n")
+    result, report = run_json("build", "--profile", "print", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert {rule["rule"]: rule["message"] for rule in report["preflight"]}["colour spaces"] == "used: DeviceCMYK"
+
+
+@pytest.mark.parametrize("icc, message", [
+    ("/usr/share/color/icc/ghostscript/srgb.icc", "is an RGB profile, not a CMYK one"),
+    (None, "is not an ICC profile"),
+])
+def test_the_print_shops_profile_must_be_a_cmyk_printer_profile(tmp_path, icc, message):
+    project = copy_project("print-shop", tmp_path)
+    target = project / "shop.icc"
+    if icc and Path(icc).is_file():
+        shutil.copy(icc, target)
+    elif icc:
+        from PIL import ImageCms
+        target.write_bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    else:
+        target.write_text("not a profile")
+    settings = project / "brochure.yaml"
+    settings.write_text(settings.read_text().replace("print:\n", "print:\n  icc: shop.icc\n"))
+    result = run("build", "--profile", "print", cwd=project)
+    assert result.exit_code == 1
+    assert f"print.icc: 'shop.icc' {message}" in result.stderr
+
+
+def test_a_condition_needs_the_shops_profile(tmp_path):
+    project = copy_project("print-shop", tmp_path)
+    settings = project / "brochure.yaml"
+    settings.write_text(settings.read_text().replace("print:\n", "print:\n  condition: FOGRA51\n"))
+    result = run("check", cwd=project)
+    assert result.exit_code == 1 and "print.condition: a condition names the print shop's own profile" in result.stderr
+
+
+def test_a_wide_bleed_is_declared_in_full(tmp_path):
+    project = copy_project("print-shop", tmp_path)
+    settings = project / "brochure.yaml"
+    settings.write_text(settings.read_text().replace("  marks: true", "  bleed: 5mm"))
+    result = run("build", "--profile", "print", cwd=project)
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(project / "build" / "brochure.pdf") as pdf:
+        trim, bleed = [float(v) for v in pdf.pages[0].TrimBox], [float(v) for v in pdf.pages[0].BleedBox]
+    assert trim[0] - bleed[0] == pytest.approx(5 * MM, abs=0.01)
+
+
+def test_saddle_stitch_does_not_stop_screen_or_archive_builds(tmp_path):
+    project = copy_project("print-shop", tmp_path)
+    for profile in ("screen", "archive"):
+        result, report = run_json("build", "--profile", profile, "-o", f"{profile}.pdf", cwd=project)
+        assert result.exit_code == 0, result.output
+        assert report["pages"] == 5
+
+
+def test_a_low_resolution_cover_picture_names_the_setting(tmp_path):
+    project = copy_project("print-shop", tmp_path)
+    Image.new("RGB", (600, 850), (200, 90, 40)).save(project / "entries" / "images" / "cover.jpg")
+    result = run("build", "--profile", "print", cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("brochure.yaml:8:10: cover.image: image 'entries/images/cover.jpg' prints at ")
+
+
+def _pdf(tmp_path, name, html, **options):
+    import weasyprint
+
+    path = tmp_path / name
+    weasyprint.HTML(string=html).write_pdf(path, **options)
+    return path
+
+
+def test_the_preflight_finds_rgb_and_transparency_hidden_in_patterns_and_appearances(tmp_path):
+    gradient = _pdf(tmp_path, "gradient.pdf", "<style>@page{size:A6; bleed:3mm}</style>"
+                    "<div style='height:50mm; background: linear-gradient(red, blue)'></div>")
+    rules = {rule["rule"]: rule for rule in run_json("check", "--pdf", str(gradient), cwd=tmp_path)[1]["rules"]}
+    assert rules["colour spaces"]["status"] == "fail" and "DeviceRGB" in rules["colour spaces"]["message"]
+    faded = _pdf(tmp_path, "faded.pdf", "<style>@page{size:A6; bleed:3mm}</style>"
+                 "<p style='opacity: 0.5; color: device-cmyk(0 0 0 1)'>half</p>")
+    project = copy_project("print-shop", tmp_path)
+    settings = project / "brochure.yaml"
+    settings.write_text(settings.read_text().replace("  marks: true", "  variant: pdf/x-1a"))
+    rules = {rule["rule"]: rule for rule in run_json("check", "--pdf", str(faded), cwd=project)[1]["rules"]}
+    assert rules["transparency"]["status"] == "fail" and "opacity 0.5" in rules["transparency"]["message"]
+    assert rules["PDF/X version"]["status"] == "fail"  # not labelled PDF/X-1a at all
+
+
+def test_the_preflight_refuses_encrypted_and_empty_files(tmp_path, seed_pdf):
+    with pikepdf.open(seed_pdf) as pdf:
+        pdf.save(tmp_path / "locked.pdf", encryption=pikepdf.Encryption(owner="o", user=""))
+    rules = {rule["rule"]: rule["status"] for rule in
+             run_json("check", "--pdf", str(tmp_path / "locked.pdf"), cwd=tmp_path)[1]["rules"]}
+    assert rules["encryption"] == "fail"
+    pikepdf.new().save(tmp_path / "empty.pdf")
+    result, report = run_json("check", "--pdf", str(tmp_path / "empty.pdf"), cwd=tmp_path)
+    assert result.exit_code == 1 and report["rules"] == [
+        {"rule": "pages", "status": "fail", "message": "the PDF has no pages", "pages": []}]
+
+
+def test_profile_options_that_do_not_fit_are_command_line_errors(tmp_path):
+    assert run("build", "--format", "html", "--profile", "print").exit_code == 2
+    assert run("build", "--format", "html", "-o", str(tmp_path / "x.pdf")).exit_code == 2
+    assert run("check", "--profile", "print").exit_code == 2
