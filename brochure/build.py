@@ -355,7 +355,10 @@ def _digest(settings: Settings, theme: Path, profile: Profile, selection: Select
 
 
 def build(start: Path, selection: Selection, output: Path | None = None, allow_remote_images: bool = False,
-          progress: Progress = _quiet, profile_name: str | None = None, force: bool = False) -> BuildReport:
+          progress: Progress = _quiet, profile_name: str | None = None, force: bool = False,
+          jobs: int | None = None, part_from: int | None = None) -> BuildReport:
+    """Build the PDF. A large brochure over several years is laid out in parts by `jobs`
+    processes (default: one per core) from `part_from` items on (see parts.py)."""
     from brochure.render import theme_folder
     from brochure.stamp import read_stamp
 
@@ -377,7 +380,8 @@ def build(start: Path, selection: Selection, output: Path | None = None, allow_r
                                                                for item in summary["excluded"]],
                                summary["pages"], summary["size"], time.monotonic() - began, summary["profile"],
                                preflight=summary["preflight"], up_to_date=True)
-    report = _render_and_write(start, selection, output, allow_remote_images, progress, profile_name, began)
+    report = _render_and_write(start, selection, output, allow_remote_images, progress, profile_name, began,
+                               jobs or os.cpu_count() or 1, part_from)
     if not allow_remote_images:
         _write_stamp(settings, theme, profile, selection, report, previous)
     return report
@@ -398,9 +402,11 @@ def _write_stamp(settings: Settings, theme: Path, profile: Profile, selection: S
 
 
 def _render_and_write(start: Path, selection: Selection, output: Path | None, allow_remote_images: bool,
-                      progress: Progress, profile_name: str | None, began: float) -> BuildReport:
+                      progress: Progress, profile_name: str | None, began: float, jobs: int,
+                      part_from: int | None) -> BuildReport:
+    from brochure import parts  # WeasyPrint is heavy: only builds pay for it
     from brochure.finish import finish
-    from brochure.pdf import write_pdf  # WeasyPrint is heavy: only builds pay for it
+    from brochure.pdf import write_pdf
     from brochure.render import render_html, theme_folder
 
     progress("Reading and validating entries")
@@ -411,8 +417,8 @@ def _render_and_write(start: Path, selection: Selection, output: Path | None, al
     stage = time.monotonic()
     theme = theme_folder(settings)
     target = _output(settings, entries, theme, output, settings.output)
-    html, item_ids = render_html(settings, entries, theme, document_date(entries), profile=profile.name,
-                                 bleed_mm=profile.bleed_mm)
+    date = document_date(entries)
+    html, item_ids = render_html(settings, entries, theme, date, profile=profile.name, bleed_mm=profile.bleed_mm)
     pictures = _pictures(settings, entries)
     substitutes = {}
     if profile.name == "print":
@@ -421,7 +427,15 @@ def _render_and_write(start: Path, selection: Selection, output: Path | None, al
     timings["rendering"] = time.monotonic() - stage
     remote = frozenset(entry.image.src for entry in entries if entry.image and not entry.image.path)
     fingerprint = _inputs_fingerprint(html + repr(profile), _theme_files(theme) + [p.path for p in pictures])
-    result = write_pdf(html, settings.root, theme, fingerprint, profile, remote, substitutes, progress)
+    in_parts = parts.worth_it(settings, entries, theme, jobs, parts.PART_FROM if part_from is None else part_from)
+
+    def lay_out():
+        if in_parts:
+            return parts.render_in_parts(settings, entries, theme, date, profile, fingerprint, remote, substitutes,
+                                         jobs, progress)
+        return write_pdf(html, settings.root, theme, fingerprint, profile, remote, substitutes, progress)
+
+    result = lay_out()
     _raise_render_problems(result, settings, theme, pictures, entries)
     warnings = list(result.warnings)
     if profile.name == "print":
@@ -435,7 +449,7 @@ def _render_and_write(start: Path, selection: Selection, output: Path | None, al
             for picture in pictures:
                 if picture.url in scales:
                     substitutes[picture.url] = _prepared(settings, picture, profile, scales[picture.url])
-            result = write_pdf(html, settings.root, theme, fingerprint, profile, remote, substitutes, progress)
+            result = lay_out()
             _raise_render_problems(result, settings, theme, pictures, entries)
             warnings.append(f"{len(scales)} image(s) above {profile.max_ppi} ppi were downsampled")
     stage = time.monotonic()

@@ -281,10 +281,13 @@ def _report_web(report) -> None:
               help="screen: tagged, linked (default); print: PDF/X in CMYK with bleed, preflighted; "
                    "archive: PDF/A. The default comes from brochure.yaml.")
 @click.option("--force", is_flag=True, help="Render even when no input changed since the last build.")
+@click.option("--jobs", type=click.IntRange(1, 64), metavar="N",
+              help="Processes for a large brochure over several years, laid out in parts "
+                   "(default: one per core; 1: a single process).")
 @_remote_images_option
 @click.pass_context
 def build(ctx, since, until, tags, drafts, project_dir, output_format, output, self_contained, watch, quiet,
-          profile, force, allow_remote_images):
+          profile, force, jobs, allow_remote_images):
     """Validate, select, order and render the brochure to PDF (or HTML)."""
     from brochure import build as pipeline
 
@@ -306,7 +309,7 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
             return
         progress = _ProgressLine(enabled=not quiet and output_format == "text" and sys.stderr.isatty())
         try:
-            report = pipeline.build(start, selection, target, allow_remote_images, progress, profile, force)
+            report = pipeline.build(start, selection, target, allow_remote_images, progress, profile, force, jobs)
         finally:
             progress.clear()
         if not quiet or output_format == "json":

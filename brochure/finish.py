@@ -181,3 +181,112 @@ def _xmp(info, part: str, level: str) -> bytes:
 </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>""".encode()
+
+
+def join_parts(front: bytes, parts: list[bytes], numbers: bytes, goto_url: str) -> bytes:
+    """One PDF from a brochure rendered in parts: the front (cover and contents), then
+    each part, with what a single render would have made whole again: the page
+    numbers laid over the parts' pages, the named destinations, the bookmarks, the
+    structure tree of a tagged file, and links between parts (written as `goto_url` +
+    name) turned back into internal links."""
+    import pikepdf
+
+    out = pikepdf.open(io.BytesIO(front))
+    numbered = pikepdf.open(io.BytesIO(numbers))
+    opened = [pikepdf.open(io.BytesIO(data)) for data in parts]
+    tags = out.Root.get("/StructTreeRoot")
+    document = tags.K[0] if tags is not None else None
+    parent_tree = list(tags.ParentTree.Nums) if tags is not None else []
+    next_key = _next_key(parent_tree)
+    destinations = dict(_names(out))
+    outline = []
+    for part in opened:
+        first_page = len(out.pages)
+        out.pages.extend(part.pages)
+        if tags is not None and "/StructTreeRoot" in part.Root:
+            offset = next_key
+            for element in out.copy_foreign(part.Root.StructTreeRoot.K[0]).K:
+                element.P = document
+                document.K.append(element)
+            own = list(part.Root.StructTreeRoot.ParentTree.Nums)
+            for index in range(0, len(own), 2):
+                parent_tree += [int(own[index]) + offset, _copy(out, own[index + 1])]
+            next_key = offset + _next_key(own)
+            for page in out.pages[first_page:]:
+                if "/StructParents" in page:
+                    page.StructParents = int(page.StructParents) + offset
+                for annotation in page.get("/Annots", []):
+                    if "/StructParent" in annotation:
+                        annotation.StructParent = int(annotation.StructParent) + offset
+        destinations.update((name, _copy(out, target)) for name, target in _names(part))
+        if "/Outlines" in part.Root:
+            with part.open_outline() as source:
+                outline += [_copy_outline(out, item) for item in source.root]
+    for index, page in enumerate(out.pages[len(out.pages) - len(numbered.pages):]):
+        _lay_over(out, page, numbered.pages[index], tagged=tags is not None)
+    for page in out.pages:
+        for annotation in page.get("/Annots", []):
+            action = annotation.get("/A")
+            if action is not None and str(action.get("/URI", "")).startswith(goto_url):
+                name = str(action.URI)[len(goto_url):]
+                del annotation.A
+                annotation.Dest = pikepdf.String(name)
+    if destinations:
+        tree = pikepdf.NameTree.new(out)
+        for name in sorted(destinations):
+            tree[name] = destinations[name]
+        out.Root.Names = pikepdf.Dictionary(Dests=tree.obj)
+    if tags is not None:
+        tags.ParentTree = pikepdf.Dictionary(Nums=pikepdf.Array(parent_tree))
+        tags.ParentTreeNextKey = next_key
+    with out.open_outline() as joined:
+        joined.root.extend(outline)
+    result = io.BytesIO()
+    out.save(result, deterministic_id=True)
+    return result.getvalue()
+
+
+def _copy(out, value):
+    """`value` of another PDF, in `out`: indirect objects through pikepdf's copy (which
+    maps pages and elements already copied to their copies), direct ones element by
+    element."""
+    import pikepdf
+
+    if isinstance(value, pikepdf.Object) and value.is_indirect:
+        return out.copy_foreign(value)
+    if isinstance(value, pikepdf.Array):
+        return pikepdf.Array([_copy(out, item) for item in value])
+    if isinstance(value, pikepdf.Dictionary):
+        return pikepdf.Dictionary({key: _copy(out, item) for key, item in value.items()})
+    return value
+
+
+def _next_key(nums) -> int:
+    return max((int(nums[index]) for index in range(0, len(nums), 2)), default=-1) + 1
+
+
+def _names(pdf) -> list:
+    import pikepdf
+
+    if "/Names" not in pdf.Root or "/Dests" not in pdf.Root.Names:
+        return []
+    return list(pikepdf.NameTree(pdf.Root.Names.Dests).items())
+
+
+def _copy_outline(out, item):
+    import pikepdf
+
+    copied = pikepdf.OutlineItem(item.title, destination=_copy(out, item.destination))
+    copied.children.extend(_copy_outline(out, child) for child in item.children)
+    return copied
+
+
+def _lay_over(out, page, numbers_page, tagged: bool) -> None:
+    """Draw the page-number page over `page`, as decoration (an artifact) when tagged."""
+    import pikepdf
+
+    form = out.copy_foreign(numbers_page.as_form_xobject())
+    name = page.add_resource(form, pikepdf.Name.XObject, prefix="Fpn")
+    marked = (b"/Artifact BMC ", b" EMC") if tagged else (b"", b"")
+    page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
+    page.contents_add(pikepdf.Stream(out, b"Q\n" + marked[0] + f"q {name} Do Q".encode() + marked[1] + b"\n"))

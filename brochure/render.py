@@ -175,9 +175,8 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
         }
         for entry in entries
     ]
-    years = [item["entry"].date.year for item in items]
     sections = []
-    for item, year in zip(items, years):
+    for item, year in zip(items, (item["entry"].date.year for item in items)):
         if not sections or sections[-1]["year"] != year:
             sections.append({"year": year, "members": []})
         sections[-1]["members"].append(item)
@@ -205,6 +204,7 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
         html = environment.get_template(template).render(
             profile=profile,
             chunk=part == "chunk",
+            front_only=part == "front",
             cover_image_url=image_url(settings.cover_image) if settings.cover_image else "",
             brochure=settings,
             items=items,
@@ -224,3 +224,21 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
     if part != "whole":
         html = html.replace('href="#', f'href="{GOTO_URL}')
     return html, [item["id"] for item in items]
+
+
+def render_page_numbers(settings: Settings, theme: Path, first_page: int, count: int, profile: str) -> str:
+    """The theme's page-number pages for a brochure rendered in parts: `count` pages
+    numbered from `first_page`, nothing else on them."""
+    environment = SandboxedEnvironment(loader=_ConfinedLoader(theme), autoescape=True,
+                                       undefined=jinja2.StrictUndefined)
+    try:
+        return environment.get_template("numbers.html.j2").render(
+            brochure=settings, theme_url=THEME_URL, profile=profile, first_page=first_page, count=count,
+            page_width=PAGE_SIZES[settings.page_size][0], page_height=PAGE_SIZES[settings.page_size][1])
+    except jinja2.TemplateError as error:
+        raise ContentError([_template_problem(error, settings)]) from None
+
+
+def supports_parts(theme: Path) -> bool:
+    """Whether the theme can be rendered in parts: it has the page-number template."""
+    return (theme / "numbers.html.j2").is_file()

@@ -30,10 +30,11 @@ ALLOWED = {
     "finish": {"model"},
     "pdfcheck": {"model"},
     "scaffold": set(),
+    "parts": {"model", "render", "pdf", "finish"},
     "stamp": {"__init__"},
     "watch": set(),
     "build": FOUNDATION | {"project", "source", "validate", "preflight", "timeline", "render", "pdf", "images",
-                           "finish", "pdfcheck", "scaffold", "stamp", "__init__"},
+                           "finish", "pdfcheck", "scaffold", "stamp", "parts", "__init__"},
     "cli": {"errors", "model", "timeline", "build", "watch", "__init__"},
 }
 
