@@ -149,28 +149,27 @@ def _iso_date(value) -> str:
     return stamp + ("Z" if zone in ("", "Z", "+0000") else f"{zone[:3]}:{zone[3:5]}")
 
 
+# What PDF/A wants said twice, in the Info dictionary and in XMP: Info key, XMP
+# property, and how XMP writes it.
+_XMP_FIELDS = [("/Title", "dc:title", "alt"), ("/Author", "dc:creator", "seq"), ("/Subject", "dc:description", "alt"),
+               ("/Producer", "pdf:Producer", "text"), ("/Keywords", "pdf:Keywords", "text"),
+               ("/Creator", "xmp:CreatorTool", "text"), ("/CreationDate", "xmp:CreateDate", "date"),
+               ("/ModDate", "xmp:ModifyDate", "date")]
+
+
 def _xmp(info, part: str, level: str) -> bytes:
     """XMP that says what the Info dictionary says, as PDF/A requires."""
-    def alternative(value) -> str:
-        return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(str(value))}</rdf:li></rdf:Alt>'
-
-    dublin_core = ""
-    if "/Title" in info:
-        dublin_core += f"<dc:title>{alternative(info.Title)}</dc:title>"
-    if "/Author" in info:
-        dublin_core += f"<dc:creator><rdf:Seq><rdf:li>{escape(str(info.Author))}</rdf:li></rdf:Seq></dc:creator>"
-    if "/Subject" in info:
-        dublin_core += f"<dc:description>{alternative(info.Subject)}</dc:description>"
-    adobe_pdf = f"<pdf:Producer>{escape(str(info.get('/Producer', '')))}</pdf:Producer>"
-    if "/Keywords" in info:
-        adobe_pdf += f"<pdf:Keywords>{escape(str(info.Keywords))}</pdf:Keywords>"
-    basic = ""
-    if "/Creator" in info:
-        basic += f"<xmp:CreatorTool>{escape(str(info.Creator))}</xmp:CreatorTool>"
-    if "/CreationDate" in info:
-        basic += f"<xmp:CreateDate>{_iso_date(info.CreationDate)}</xmp:CreateDate>"
-    if "/ModDate" in info:
-        basic += f"<xmp:ModifyDate>{_iso_date(info.ModDate)}</xmp:ModifyDate>"
+    written = {"dc": "", "pdf": "", "xmp": ""}
+    for key, name, form in _XMP_FIELDS:
+        if key not in info:
+            continue
+        value = _iso_date(info[key]) if form == "date" else escape(str(info[key]))
+        if form == "alt":
+            value = f'<rdf:Alt><rdf:li xml:lang="x-default">{value}</rdf:li></rdf:Alt>'
+        elif form == "seq":
+            value = f"<rdf:Seq><rdf:li>{value}</rdf:li></rdf:Seq>"
+        written[name.split(":")[0]] += f"<{name}>{value}</{name}>"
+    dublin_core, adobe_pdf, basic = written["dc"], written["pdf"], written["xmp"]
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
