@@ -13,8 +13,8 @@ processes run one after the other:
   pictures, PDF variant), read from a file with file:// addresses;
 - `brochure build` again with nothing changed (the no-op rebuild);
 
-and prints medians: how many times faster brochure is, and its memory over
-WeasyPrint's (largest process, and all of brochure's processes together). It also times
+and prints medians with the ratios brochure / plain WeasyPrint, of time and of
+memory (the largest process, and all of brochure's processes together). It also times
 `brochure --help` and `brochure check` on the repository's own 14 items.
 """
 
@@ -66,7 +66,7 @@ def make_project(folder: Path, items: int) -> None:
 
 def plain_html(project: Path, target: Path) -> None:
     """The HTML brochure renders for `project`, with file:// addresses for its files."""
-    from brochure.build import catalogue, document_date
+    from brochure.catalogue import catalogue, document_date
     from brochure.model import PROJECT_URL, THEME_URL, Selection
     from brochure.render import render_html, theme_folder
 
@@ -77,14 +77,15 @@ def plain_html(project: Path, target: Path) -> None:
     target.write_text(html, "utf-8")
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory (KiB) of a process and all its descendants, now."""
+def _tree_memory(pid: int) -> int:
+    """Memory (KiB) of a process and all its descendants, now: the sum of their
+    proportional set sizes, so that pages forked processes share count once."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(status.split("VmRSS:")[1].split()[0]) if "VmRSS:" in status else 0
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(rollup.split("\nPss:")[1].split()[0]) if "\nPss:" in rollup else 0
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(child) for child in (task / "children").read_text().split()]
         except (OSError, ValueError, IndexError):
@@ -93,8 +94,9 @@ def _tree_rss(pid: int) -> int:
 
 
 def measure(command: list[str], cwd: Path) -> tuple[float, float, float]:
-    """Wall seconds, peak resident memory of the largest process and peak of all its
-    processes together (MiB, sampled every 50 ms), of one command."""
+    """Wall seconds, peak resident memory of the largest process, and peak memory of all
+    its processes together (MiB; proportional set sizes sampled every 50 ms), of one
+    command."""
     began = time.monotonic()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     together = [0]
@@ -102,7 +104,7 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float, float]:
 
     def sample():
         while not done.wait(0.05):
-            together[0] = max(together[0], _tree_rss(process.pid))
+            together[0] = max(together[0], _tree_memory(process.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -113,7 +115,7 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float, float]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
     # ru_maxrss of a waited child covers it and its own waited children: the largest one.
-    return wall, usage.ru_maxrss / 1024, max(together[0], usage.ru_maxrss) / 1024
+    return wall, usage.ru_maxrss / 1024, together[0] / 1024
 
 
 def median(values) -> float:
@@ -131,7 +133,7 @@ def main() -> None:
     print(f"start: brochure --help {median(help_times):.2f} s, brochure check (14 items) "
           f"{median(check_times):.2f} s (medians of 5)\n")
     print("| items | pages | brochure build | memory, largest process | all processes | plain WeasyPrint "
-          "| its memory | time ratio | memory ratio (largest / all) | no-op rebuild |")
+          "| its memory | time, brochure / plain | memory, brochure / plain (largest / all) | no-op rebuild |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for items in args.sizes:
         with tempfile.TemporaryDirectory(prefix=f"brochure-bench-{items}-") as folder:
@@ -153,7 +155,7 @@ def main() -> None:
             our_total = median(a for _, _, a in ours)
             plain_time, plain_memory = median(t for t, _, _ in theirs), median(m for _, m, _ in theirs)
             print(f"| {items} | {pages} | {our_time:.2f} s | {our_memory:.0f} MiB | {our_total:.0f} MiB "
-                  f"| {plain_time:.2f} s | {plain_memory:.0f} MiB | {plain_time / our_time:.2f}x faster "
+                  f"| {plain_time:.2f} s | {plain_memory:.0f} MiB | {our_time / plain_time:.2f} "
                   f"| {our_memory / plain_memory:.2f} / {our_total / plain_memory:.2f} | {median(noop):.2f} s |",
                   flush=True)
 

@@ -359,7 +359,7 @@ def check(ctx, project_dir, output_format, allow_remote_images, pdf_file, profil
     """Validate every entry (drafts too) and its image; renders nothing.
 
     With --pdf FILE: preflight a PDF instead (exit 1 when a rule fails)."""
-    from brochure.build import check as run_check
+    from brochure.catalogue import check as run_check
 
     if pdf_file is not None:
         _check_pdf(ctx, project_dir, output_format, pdf_file, profile or "print")
@@ -400,7 +400,7 @@ def _check_pdf(ctx, project_dir, output_format, pdf_file: Path, profile: str) ->
 @click.pass_context
 def list_command(ctx, since, until, tags, drafts, project_dir, output_format, excluded):
     """Show the selected entries, one line each: date, title, tags, file."""
-    from brochure.build import catalogue
+    from brochure.catalogue import catalogue
 
     found = catalogue(_start(ctx, project_dir, output_format), _selection(since, until, tags, drafts))
     if output_format == "json":

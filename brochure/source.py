@@ -14,7 +14,7 @@ import yaml
 from yaml.events import AliasEvent
 
 from brochure.errors import Problem
-from brochure.model import YamlDocument
+from brochure.model import Location, YamlDocument
 
 MAX_FILE_BYTES = 1_000_000  # a news item is a few KB; anything this big is a mistake
 

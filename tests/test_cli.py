@@ -54,12 +54,12 @@ def test_unknown_option_and_command_exit_2():
 
 
 def test_an_internal_error_is_one_line_and_exit_3(monkeypatch):
-    import brochure.build
+    import brochure.catalogue
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(brochure.build, "catalogue", broken)
+    monkeypatch.setattr(brochure.catalogue, "catalogue", broken)
     result = run("list")
     assert result.exit_code == 3
     assert result.stderr.splitlines() == [

@@ -5,13 +5,12 @@ from __future__ import annotations
 import http.server
 import io
 import threading
-from pathlib import Path
 
 import pikepdf
 import pytest
 from PIL import Image
 
-from conftest import DATA, copy_project, run
+from conftest import copy_project, run
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):

@@ -9,8 +9,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "brochure"
 
 # Foundation modules (errors, model, confine) hold data and the one confinement rule;
-# stages use them and nothing of each other; build.py orchestrates the stages and
-# cli.py calls build.py. The one exception: cli parses --since/--until with timeline's
+# stages use them and nothing of each other; catalogue.py reads the project (settings,
+# entries, selection) and build.py makes and writes the outputs, orchestrating the
+# stages; parts.py orchestrates a render in parts; cli.py calls catalogue and build. The one exception: cli parses --since/--until with timeline's
 # period syntax, so that a bad period is a command-line error (exit 2).
 FOUNDATION = {"errors", "model", "confine"}
 ALLOWED = {
@@ -33,9 +34,10 @@ ALLOWED = {
     "parts": {"model", "render", "pdf", "finish"},
     "stamp": {"__init__"},
     "watch": set(),
-    "build": FOUNDATION | {"project", "source", "validate", "preflight", "timeline", "render", "pdf", "images",
-                           "finish", "pdfcheck", "scaffold", "stamp", "parts", "__init__"},
-    "cli": {"errors", "model", "timeline", "build", "watch", "__init__"},
+    "catalogue": FOUNDATION | {"project", "source", "validate", "preflight", "timeline"},
+    "build": FOUNDATION | {"catalogue", "project", "source", "validate", "render", "pdf", "images", "finish",
+                           "pdfcheck", "scaffold", "stamp", "parts", "__init__"},
+    "cli": {"errors", "model", "timeline", "catalogue", "build", "watch", "__init__"},
 }
 
 
