@@ -93,25 +93,28 @@ def _tree_memory(pid: int) -> int:
     return total
 
 
-def measure(command: list[str], cwd: Path) -> tuple[float, float, float]:
-    """Wall seconds, peak resident memory of the largest process, and peak memory of all
-    its processes together (MiB; proportional set sizes sampled every 50 ms), of one
-    command."""
+def measure(command: list[str], cwd: Path, sample: bool = False) -> tuple[float, float, float]:
+    """Wall seconds, peak resident memory of the largest process, and with `sample` the
+    peak memory of all its processes together (MiB; proportional set sizes sampled
+    every 250 ms: reading them costs the measured processes time, so only brochure's
+    runs, which may fork, are sampled), of one command."""
     began = time.monotonic()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     together = [0]
     done = threading.Event()
 
-    def sample():
-        while not done.wait(0.05):
+    def sampling():
+        while not done.wait(0.25):
             together[0] = max(together[0], _tree_memory(process.pid))
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    sampler = threading.Thread(target=sampling, daemon=True)
+    if sample:
+        sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.monotonic() - began
     done.set()
-    sampler.join()
+    if sample:
+        sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
     # ru_maxrss of a waited child covers it and its own waited children: the largest one.
@@ -144,7 +147,7 @@ def main() -> None:
                      ".write_pdf('plain.pdf', pdf_variant='pdf/ua-1')"]
             ours, theirs, noop = [], [], []
             for _ in range(args.runs):  # side by side, alternating, so drift hits both alike
-                ours.append(measure([*BROCHURE, "build", "--force", "-q"], project))
+                ours.append(measure([*BROCHURE, "build", "--force", "-q"], project, sample=True))
                 theirs.append(measure(plain, project))
                 noop.append(measure([*BROCHURE, "build", "-q"], project)[0])
             import pikepdf
