@@ -51,8 +51,7 @@ class BuildReport:
 
     def summary(self) -> dict:
         """What a later build that finds nothing changed reports again."""
-        return {"included": self.included, "excluded": [vars(item) | {"tags": list(item.tags), "problems": []}
-                                                         for item in self.excluded],
+        return {"included": self.included, "excluded": [item.as_dict() for item in self.excluded],
                 "pages": self.pages, "size": self.size, "profile": self.profile, "preflight": self.preflight}
 
 
@@ -228,9 +227,7 @@ def build(start: Path, selection: Selection, output: Path | None = None, allow_r
         if _digest(settings, theme, profile, selection, planned, [Path(p) for p in known], dict(known)) == \
                 previous["digest"]:
             summary = previous["report"]
-            return BuildReport(planned, summary["included"], [Excluded(**item | {"tags": tuple(item["tags"]),
-                                                                                   "problems": ()})
-                                                               for item in summary["excluded"]],
+            return BuildReport(planned, summary["included"], [Excluded.from_dict(item) for item in summary["excluded"]],
                                summary["pages"], summary["size"], time.monotonic() - began, summary["profile"],
                                preflight=summary["preflight"], up_to_date=True)
     report = _render_and_write(start, selection, output, allow_remote_images, progress, profile_name, began,
@@ -285,7 +282,7 @@ def _render_and_write(start: Path, selection: Selection, output: Path | None, al
     def lay_out():
         if in_parts:
             return parts.render_in_parts(settings, entries, theme, date, profile, fingerprint, remote, substitutes,
-                                         jobs, progress)
+                                         jobs, item_ids, progress)
         return write_pdf(html, settings.root, theme, fingerprint, profile, remote, substitutes, progress)
 
     result = lay_out()

@@ -33,6 +33,16 @@ class Excluded:
     reason: str
     problems: tuple[Problem, ...] = ()
 
+    def as_dict(self) -> dict:
+        """For JSON reports and the build stamp (problems as their printed lines)."""
+        return {"file": self.file, "date": self.date, "end_date": self.end_date, "title": self.title,
+                "tags": list(self.tags), "reason": self.reason,
+                **({"problems": [str(problem) for problem in self.problems]} if self.problems else {})}
+
+    @classmethod
+    def from_dict(cls, item: dict) -> Excluded:
+        return cls(item["file"], item["title"], item["date"], item["end_date"], tuple(item["tags"]), item["reason"])
+
 
 @dataclass
 class Catalogue:

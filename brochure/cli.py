@@ -122,24 +122,6 @@ def _output_path(template: str | None, since: str | None, until: str | None) -> 
     return Path(template.format(**fields))
 
 
-def _entry_json(entry) -> dict:
-    return {
-        "file": entry.file,
-        "date": entry.date.isoformat(),
-        "end_date": entry.end_date.isoformat() if entry.end_date else None,
-        "title": entry.title,
-        "tags": list(entry.tags),
-        "draft": entry.draft,
-    }
-
-
-def _excluded_json(excluded) -> list[dict]:
-    return [{"file": item.file, "date": item.date, "end_date": item.end_date, "title": item.title,
-             "tags": list(item.tags), "reason": item.reason,
-             **({"problems": [str(problem) for problem in item.problems]} if item.problems else {})}
-            for item in excluded]
-
-
 def _emit_json(document: dict) -> None:
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
@@ -148,7 +130,7 @@ def _print_problems(error: ContentError, as_json: bool) -> None:
     if as_json:
         document = {"ok": False, "problems": [problem.as_dict() for problem in error.problems]}
         if hasattr(error, "excluded"):
-            document["excluded"] = _excluded_json(error.excluded)
+            document["excluded"] = [item.as_dict() for item in error.excluded]
         _emit_json(document)
         return
     for problem in error.problems:
@@ -244,7 +226,7 @@ def _report_build(report, output_format: str) -> None:
             "seconds": round(report.seconds, 3),
             "up_to_date": report.up_to_date,
             "included": report.included,
-            "excluded": _excluded_json(report.excluded),
+            "excluded": [item.as_dict() for item in report.excluded],
             "warnings": report.warnings,
             "timings": {stage: round(seconds, 3) for stage, seconds in report.timings.items()},
             "preflight": report.preflight,
@@ -400,12 +382,12 @@ def _check_pdf(ctx, project_dir, output_format, pdf_file: Path, profile: str) ->
 @click.pass_context
 def list_command(ctx, since, until, tags, drafts, project_dir, output_format, excluded):
     """Show the selected entries, one line each: date, title, tags, file."""
-    from brochure.catalogue import catalogue
+    from brochure.catalogue import catalogue, entry_summary
 
     found = catalogue(_start(ctx, project_dir, output_format), _selection(since, until, tags, drafts))
     if output_format == "json":
-        _emit_json({"entries": [_entry_json(entry) for entry in found.entries],
-                    "excluded": _excluded_json(found.excluded)})
+        _emit_json({"entries": [entry_summary(entry) for entry in found.entries],
+                    "excluded": [item.as_dict() for item in found.excluded]})
         return
     if excluded:
         if not found.excluded:

@@ -57,7 +57,8 @@ def worth_it(settings: Settings, entries: list[Entry], theme: Path, jobs: int, p
 
 def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date: dt.datetime, profile: Profile,
                     identifier: bytes, remote: frozenset[str], substitutes: dict[str, bytes], jobs: int,
-                    progress=None) -> PdfResult:
+                    item_ids: list[str], progress=None) -> PdfResult:
+    """`item_ids`: the HTML id of each entry's article, as render_html gave them."""
     def html(**part) -> tuple[str, list[str]]:
         return render_html(settings, entries, theme, date, profile=profile.name, bleed_mm=profile.bleed_mm,
                            **part)
@@ -67,7 +68,6 @@ def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date:
         own = {url: data for url, data in substitutes.items() if url in document}
         return pool.submit(write_pdf, document, settings.root, theme, identifier, profile, remote, own)
 
-    _, item_ids = html(part="front")
     placeholder, _ = html(part="front", toc_pages={item_id: 8888 for item_id in item_ids})
     years = plan(entries, jobs)
     if progress:
