@@ -157,12 +157,42 @@ def _placed_images(document) -> list[PlacedImage]:
     return placed
 
 
+def load_weasyprint():
+    """WeasyPrint, imported (half a second the first time), e.g. before forking
+    processes that use it."""
+    import pydyf
+    import weasyprint
+
+    _remember_page_references(pydyf.PDF)
+    return weasyprint
+
+
+def _remember_page_references(pdf_class) -> None:
+    """WeasyPrint 70 asks pydyf for the references of all pages once per tagged element
+    and per link, and pydyf builds that list anew each time: quadratic in pages, 0.6 s
+    of the 4.5 s it takes to write a 300-page part, and the larger share of a long
+    single render. The list is kept until a page is added; the PDF is the same, byte
+    for byte (tests/test_render.py)."""
+    built = pdf_class.page_references
+    if hasattr(built.fget, "built"):
+        return  # already done
+
+    def page_references(pdf):
+        count = len(pdf.pages["Kids"])
+        if getattr(pdf, "_page_references", (None,))[0] != count:
+            pdf._page_references = (count, built.fget(pdf))
+        return pdf._page_references[1]
+
+    page_references.built = built
+    pdf_class.page_references = property(page_references)
+
+
 def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, profile: Profile,
               remote: frozenset[str] = frozenset(), substitutes: dict[str, bytes] | None = None,
               progress=None) -> PdfResult:
     """Lay out and write the brochure. `identifier` seeds the PDF /ID so that identical
     inputs give identical bytes; `progress` receives WeasyPrint's own step messages."""
-    import weasyprint  # heavy: imported only when a PDF is really made
+    weasyprint = load_weasyprint()  # heavy: imported only when a PDF is really made
 
     refused: list[str] = []
     folders = {THEME_URL: theme, PROJECT_URL: project_root}
