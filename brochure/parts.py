@@ -1,31 +1,32 @@
 """A large brochure rendered in parts, side by side, then joined into one PDF.
 
-WeasyPrint lays out one document on one core, and its time and memory grow a little
-faster than the page count. A brochure over several years has a section a year, each
+WeasyPrint lays out one document on one core, and its time and memory grow faster
+than the page count. A brochure over several years has a section a year, each
 starting a new page, so it can be cut there without changing a single line break:
 the years are shared out into parts, the parts laid out in parallel processes (each
-holding only its own pages), and joined by finish.join_parts.
+holding only its own pages), and joined by join.py.
 
 Two things cannot be known inside a part: the page numbers, and where links to
 other parts lead. So the parts are drawn without page numbers and with links to
-other parts as GOTO_URL addresses; the contents (whose page count does not depend
-on the numbers it shows) are laid out first with placeholders, to learn where the
-parts start, and again with the real numbers; the page numbers are drawn by the
-theme's numbers.html.j2 and laid over the parts' pages; the links are turned back
-into internal ones. Text, page numbers, contents, bookmarks, links, tags and
-metadata come out as a single render makes them (tests/test_parts.py compares).
+other parts as GOTO_URL addresses. The front (cover and contents, whose page count
+does not depend on the numbers it shows) is laid out first with placeholders, to
+learn where the parts start; each part's page numbers are drawn by the theme's
+numbers.html.j2 as soon as the parts before it are laid out, and laid over its
+pages; the contents are laid out again with the real numbers once every part is;
+the links are turned back into internal ones. Text, page numbers, contents,
+bookmarks, links, tags and metadata come out as a single render makes them
+(tests/test_parts.py compares).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from brochure.finish import join_parts
+from brochure.forked import Children
+from brochure.join import Joiner
 from brochure.model import GOTO_URL, Entry, Profile, Settings
-from brochure.pdf import PdfResult, PlacedImage, write_pdf
+from brochure.pdf import PdfResult, PlacedImage, load_weasyprint, write_pdf
 from brochure.render import render_html, render_page_numbers, supports_parts
 
 PART_FROM = 300  # items: below this one process is as fast, and simpler
@@ -55,53 +56,94 @@ def worth_it(settings: Settings, entries: list[Entry], theme: Path, jobs: int, p
     return jobs > 1 and len(entries) >= part_from and len(years) > 1 and supports_parts(theme)
 
 
+
 def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date: dt.datetime, profile: Profile,
                     identifier: bytes, remote: frozenset[str], substitutes: dict[str, bytes], jobs: int,
                     item_ids: list[str], progress=None) -> PdfResult:
     """`item_ids`: the HTML id of each entry's article, as render_html gave them."""
-    def html(**part) -> tuple[str, list[str]]:
+    def html(**part) -> str:
         return render_html(settings, entries, theme, date, profile=profile.name, bleed_mm=profile.bleed_mm,
-                           **part)
+                           **part)[0]
 
-    def task(document: str):
+    def start(key, document: str) -> None:
         # Each process gets only the prepared pictures its part shows.
         own = {url: data for url, data in substitutes.items() if url in document}
-        return pool.submit(write_pdf, document, settings.root, theme, identifier, profile, remote, own)
+        children.start(key, write_pdf, document, settings.root, theme, identifier, profile, remote, own)
 
-    placeholder, _ = html(part="front", toc_pages={item_id: 8888 for item_id in item_ids})
     years = plan(entries, jobs)
+    parts: list[PdfResult | None] = [None] * len(years)
+    numbers: dict[int, PdfResult] = {}  # part -> its page numbers
+    skips: dict[int, int] = {}  # part -> how many pages of its page numbers to leave out
+    starts: list[int] = []  # first page of each part, known once the parts before it are laid out
+    front_guess = front = None
+    next_part = numbered = joined = 0  # parts started; parts whose numbers were started; parts joined
+    joiner = Joiner(GOTO_URL)
     if progress:
         progress(f"Laying out {len(years)} parts in {jobs} processes")
-    # fork: the children start with WeasyPrint and the fonts already loaded.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        front_guess = task(placeholder)
-        laid_out = [task(html(part="chunk", years=part)[0]) for part in years]
-        parts = [future.result() for future in laid_out]
-        front_pages = front_guess.result().pages
-        starts, page = [], front_pages + 1
-        for part in parts:
-            starts.append(page)
-            page += part.pages
-        total = page - 1
-        numbers: dict[str, int] = {}
-        for part, start in zip(parts, starts):
-            for item_id, local in part.first_pages.items():
-                if item_id in item_ids or item_id.startswith("year-"):
-                    numbers[item_id] = start + local - 1
-        front_future = task(html(part="front", toc_pages=numbers)[0])
-        numbers_future = task(render_page_numbers(settings, theme, front_pages + 1, total - front_pages,
-                                                  profile.name))
-        front, page_numbers = front_future.result(), numbers_future.result()
-    if front.pages != front_pages:
+    load_weasyprint()  # once, here: every child is forked with it loaded
+    with Children() as children:
+        start("guess", html(part="front", toc_pages={item_id: 8888 for item_id in item_ids}))
+        while front is None:
+            # What to start, most urgent first: page numbers (small, and all are needed
+            # at the end), the final front (once every part is laid out), parts.
+            while len(children) < jobs:
+                if numbered < len(starts):
+                    first = starts[numbered]
+                    # Laid out from an odd page, as in the brochure: a theme may set left
+                    # and right pages apart.
+                    skip = skips[numbered] = 1 - first % 2
+                    start(("numbers", numbered), render_page_numbers(
+                        settings, theme, first - skip, parts[numbered].pages + skip, profile.name))
+                    numbered += 1
+                elif numbered == len(years) and "front" not in children:
+                    start("front", html(part="front", toc_pages=_first_pages(parts, starts, item_ids)))
+                elif next_part < len(years):
+                    start(("part", next_part), html(part="chunk", years=years[next_part]))
+                    next_part += 1
+                else:
+                    break
+            # Once the last layout has started, the parent joins what is ready while the
+            # children work: forking later would copy the joined pages into every child.
+            if "front" in children and joined in numbers:
+                joiner.add(parts[joined].data, numbers[joined].data, skips[joined])
+                joined += 1
+                continue
+            key, result = children.wait()
+            if key == "guess":
+                front_guess = result
+            elif key == "front":
+                front = result
+            elif key[0] == "part":
+                parts[key[1]] = result
+                if progress:
+                    progress(f"Laid out part {sum(part is not None for part in parts)} of {len(years)}")
+            else:
+                numbers[key[1]] = result
+            while front_guess and len(starts) < len(years) and parts[len(starts)] is not None:
+                starts.append(starts[-1] + parts[len(starts) - 1].pages if starts else front_guess.pages + 1)
+        for index in range(joined, len(years)):
+            joiner.add(parts[index].data, numbers[index].data, skips[index])
+    if front.pages != front_guess.pages:
         raise RuntimeError("the contents changed length once numbered")  # cannot happen with fixed-width numbers
     if progress:
         progress("Joining the parts")
-    every = [front, *parts, page_numbers]
-    images = list(front.images) + [PlacedImage(image.image_id, image.page + start - 1, image.ppi)
-                                   for part, start in zip(parts, starts) for image in part.images]
-    timings = {"layout": max(part.timings["layout"] for part in every),
-               "writing": max(part.timings["writing"] for part in every)}
-    return PdfResult(join_parts(front.data, [part.data for part in parts], page_numbers.data, GOTO_URL),
-                     total, numbers, sorted({w for part in every for w in part.warnings}),
+    every = [front, *parts, *numbers.values()]
+    images = list(front.images) + [PlacedImage(image.image_id, image.page + first - 1, image.ppi)
+                                   for part, first in zip(parts, starts) for image in part.images]
+    return PdfResult(joiner.finish(front.data), starts[-1] + parts[-1].pages - 1,
+                     _first_pages(parts, starts, item_ids),
+                     sorted({w for part in every for w in part.warnings}),
                      sorted({e for part in every for e in part.errors}),
-                     sorted({r for part in every for r in part.refused}), timings, images)
+                     sorted({r for part in every for r in part.refused}),
+                     {"layout": max(part.timings["layout"] for part in every),
+                      "writing": max(part.timings["writing"] for part in every)}, images)
+
+
+def _first_pages(parts: list[PdfResult], starts: list[int], item_ids: list[str]) -> dict[str, int]:
+    """The brochure's page of every item and year section."""
+    pages, items = {}, set(item_ids)
+    for part, first in zip(parts, starts):
+        for item_id, local in part.first_pages.items():
+            if item_id in items or item_id.startswith("year-"):
+                pages[item_id] = first + local - 1
+    return pages

@@ -11,7 +11,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "brochure"
 # Foundation modules (errors, model, confine) hold data and the one confinement rule;
 # stages use them and nothing of each other; catalogue.py reads the project (settings,
 # entries, selection) and build.py makes and writes the outputs, orchestrating the
-# stages; parts.py orchestrates a render in parts; cli.py calls catalogue and build. The one exception: cli parses --since/--until with timeline's
+# stages; parts.py orchestrates a render in parts (forked.py runs the child processes,
+# join.py assembles their PDFs); cli.py calls catalogue and build. The one exception:
+# cli parses --since/--until with timeline's
 # period syntax, so that a bad period is a command-line error (exit 2).
 FOUNDATION = {"errors", "model", "confine"}
 ALLOWED = {
@@ -31,7 +33,9 @@ ALLOWED = {
     "finish": {"model"},
     "pdfcheck": {"model"},
     "scaffold": set(),
-    "parts": {"model", "render", "pdf", "finish"},
+    "forked": set(),
+    "join": set(),
+    "parts": {"model", "render", "pdf", "forked", "join"},
     "stamp": {"__init__"},
     "watch": set(),
     "catalogue": FOUNDATION | {"project", "source", "validate", "preflight", "timeline"},
@@ -64,12 +68,12 @@ def test_modules_import_only_what_the_design_allows():
         assert ours <= ALLOWED[name], f"{name} imports {ours - ALLOWED[name]}"
 
 
-def test_only_cli_knows_click_only_pdf_knows_weasyprint_and_pikepdf_stays_in_two():
+def test_only_cli_knows_click_only_pdf_knows_weasyprint_and_pikepdf_stays_in_three():
     for path in PACKAGE.glob("*.py"):
         _, others = _imports(path)
         assert ("click" in others) == (path.stem == "cli"), path.stem
         assert ("weasyprint" in others) == (path.stem == "pdf"), path.stem
-        assert ("pikepdf" in others) == (path.stem in ("finish", "pdfcheck")), path.stem
+        assert ("pikepdf" in others) == (path.stem in ("finish", "join", "pdfcheck")), path.stem
 
 
 def test_only_build_writes_files():

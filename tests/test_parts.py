@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pikepdf
@@ -10,6 +11,7 @@ import pypdfium2
 import pytest
 from PIL import Image, ImageChops
 
+import brochure
 from brochure.build import build
 from brochure.model import Selection
 from brochure.parts import plan
@@ -20,10 +22,16 @@ WORDS = "agreed border capacity community cooperation customs evidence meeting o
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> Path:
-    """36 items over four years, a picture every third item, links between items."""
+    """36 items over four years, a picture every third item, links between items; the
+    theme puts page numbers outside, left on left pages and right on right ones."""
     project = tmp_path_factory.mktemp("archive")
     (project / "entries" / "images").mkdir(parents=True)
     (project / "brochure.yaml").write_text("title: Four years\npublisher: Test Office\n")
+    theme = project / "styles" / "default"
+    shutil.copytree(Path(brochure.__file__).parent / "styles" / "default", theme)
+    with (theme / "brochure.css").open("a") as css:
+        css.write("@page :left { @bottom-center { content: none; } @bottom-left { content: counter(page); } }\n"
+                  "@page :right { @bottom-center { content: none; } @bottom-right { content: counter(page); } }\n")
     for number in range(36):
         day = dt.date(2018, 1, 10) + dt.timedelta(days=number * 40)
         text = "\n\n".join(" ".join(WORDS[(number + i * j) % len(WORDS)] for i in range(70)) for j in range(3))
@@ -68,7 +76,7 @@ def _links(pdf) -> list:
     return found
 
 
-@pytest.mark.parametrize("profile", ["screen", "print"])
+@pytest.mark.parametrize("profile", ["screen", "print", "archive"])
 def test_parts_match_a_single_render(archive, tmp_path, profile):
     single = build(archive, Selection(), tmp_path / "single.pdf", profile_name=profile, jobs=1, force=True)
     parted = build(archive, Selection(), tmp_path / "parts.pdf", profile_name=profile, jobs=2, part_from=1,
@@ -79,6 +87,8 @@ def test_parts_match_a_single_render(archive, tmp_path, profile):
     with pikepdf.open(tmp_path / "single.pdf") as one, pikepdf.open(tmp_path / "parts.pdf") as joined:
         assert _outline(joined) == _outline(one)
         assert [depth for depth, *_ in _outline(one)].count(0) == 4  # a bookmark a year, items below
+        # parts start on left and on right pages: their numbers must sit on the right side
+        assert {page % 2 for depth, _, page, _ in _outline(one) if depth == 0} == {0, 1}
         assert _links(joined) == _links(one)
         assert dict(joined.docinfo) == dict(one.docinfo)
         for key in ("/Lang", "/ViewerPreferences", "/MarkInfo", "/OutputIntents"):
@@ -97,6 +107,12 @@ def test_parts_match_a_single_render(archive, tmp_path, profile):
     finally:
         one.close()
         joined.close()
+
+
+def test_parts_give_the_same_bytes_every_time(archive, tmp_path):
+    for name in ("first.pdf", "second.pdf"):
+        build(archive, Selection(), tmp_path / name, jobs=2, part_from=1, force=True)
+    assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()
 
 
 def test_the_plan_keeps_years_whole_and_balanced():

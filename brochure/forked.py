@@ -1,0 +1,82 @@
+"""Run functions in forked child processes, a few at a time, one child per call.
+
+A child does one task and exits. So the memory a WeasyPrint layout leaves behind
+goes back to the system as soon as the task is done; a long-lived worker keeps it,
+and grew by some 40 MB a part. The parent also chooses, call by call, what runs next.
+
+Forking starts each child with everything the parent has loaded: the parent imports
+WeasyPrint once, before the first child, so no child pays for the import.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from multiprocessing.connection import wait
+
+
+def _run_in_child(connection, function, args) -> None:
+    # Ctrl-C reaches the whole process group: the parent handles it and stops the
+    # children, which must not print tracebacks of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        outcome = ("done", function(*args))
+    except Exception as error:  # carried to the parent, raised there
+        outcome = ("failed", error)
+    try:
+        connection.send(outcome)
+    except Exception as error:  # the exception itself could not be pickled
+        connection.send(("failed", RuntimeError(f"{type(error).__name__}: {error}")))
+    connection.close()
+
+
+class Children:
+    """Child processes, each running one call; `wait` hands back finished calls one
+    at a time, in the order they finish. Use as a context manager: leaving it stops
+    the children still running (an error elsewhere, Ctrl-C)."""
+
+    def __init__(self):
+        self._context = multiprocessing.get_context("fork")
+        self._running: dict = {}  # parent's end of the pipe -> (key, process)
+
+    def __len__(self) -> int:
+        return len(self._running)
+
+    def __contains__(self, key) -> bool:
+        return any(running == key for running, _ in self._running.values())
+
+    def start(self, key, function, *args) -> None:
+        receiving, sending = self._context.Pipe(duplex=False)
+        process = self._context.Process(target=_run_in_child, args=(sending, function, args), daemon=True)
+        process.start()
+        sending.close()  # the child's end: once the child exits, reading ends instead of hanging
+        self._running[receiving] = (key, process)
+
+    def wait(self):
+        """(key, result) of the next call to finish; its exception if it failed."""
+        if not self._running:
+            raise RuntimeError("waiting for a child process, but none is running")
+        connection = wait(list(self._running))[0]
+        key, process = self._running.pop(connection)
+        try:
+            status, value = connection.recv()
+        except EOFError:
+            process.join()
+            raise RuntimeError(f"a layout process died (exit code {process.exitcode})") from None
+        finally:
+            connection.close()
+        process.join()
+        if status == "failed":
+            raise value
+        return key, value
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for connection, (_, process) in self._running.items():
+            process.kill()
+            process.join()
+            connection.close()
+        self._running.clear()
