@@ -237,3 +237,24 @@ def test_an_interrupted_write_leaves_the_previous_file_and_no_temporary(tmp_path
         build.write_atomically(target, b"new and half written")
     assert target.read_bytes() == b"previous"
     assert [path.name for path in tmp_path.iterdir()] == ["brochure.pdf"]
+
+
+def test_libyaml_and_pyyaml_read_entries_alike(tmp_path, monkeypatch):
+    """Valid entries are parsed by libyaml when it is there, anything else by PyYAML's
+    own parser: both must give the same values at the same lines and columns."""
+    from brochure import source
+    from conftest import REPO
+
+    odd = tmp_path / "odd.yaml"
+    odd.write_text('title: "Café – ünïcode 🎉"\ndate: 2020-02-03\nsource: {name: Ñame, url: "https://x.org"}\n'
+                   "tags: [a, 'b']\nbody: |\n  Ü line\n\n  *two* & more\nlinks:\n  - title: x  # note\n"
+                   "    url: https://x.org/ü\n", "utf-8")
+    files = [odd, *sorted((REPO / "entries").glob("*.yaml"))]
+    assert source.yaml.__with_libyaml__  # PyYAML's wheels carry libyaml: the fast path is tested
+    fast = [source.read_yaml(path, path.name) for path in files]
+    monkeypatch.setattr(source.yaml, "__with_libyaml__", False)
+    slow = [source.read_yaml(path, path.name) for path in files]
+    for path, (document, problems), (expected, expected_problems) in zip(files, fast, slow):
+        assert problems == expected_problems == [], path.name
+        assert (document.data, document.values, document.keys) == \
+               (expected.data, expected.values, expected.keys), path.name
