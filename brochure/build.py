@@ -211,10 +211,24 @@ def build(start: Path, selection: Selection, output: Path | None = None, allow_r
           jobs: int | None = None, part_from: int | None = None) -> BuildReport:
     """Build the PDF. A large brochure over several years is laid out in parts by `jobs`
     processes (default: one per core) from `part_from` items on (see parts.py)."""
+    from brochure.forked import Here, StandBy
+    from brochure.pdf import load_weasyprint
+
+    began = time.monotonic()
+    jobs = jobs or os.cpu_count() or 1
+    # WeasyPrint's import (a third of a second) goes on in a child, on another core,
+    # while this process reads the entries; the child then lays out the brochure.
+    with StandBy(load_weasyprint) if jobs > 1 else Here() as layout:
+        return _build(start, selection, output, allow_remote_images, progress, profile_name, force, jobs,
+                      part_from, began, layout)
+
+
+def _build(start: Path, selection: Selection, output: Path | None, allow_remote_images: bool, progress: Progress,
+           profile_name: str | None, force: bool, jobs: int, part_from: int | None, began: float,
+           layout) -> BuildReport:
     from brochure.render import theme_folder
     from brochure.stamp import read_stamp
 
-    began = time.monotonic()
     settings = load_settings(start)
     profile = settings.profiles[profile_name or settings.profile]
     theme = theme_folder(settings)
@@ -231,7 +245,7 @@ def build(start: Path, selection: Selection, output: Path | None = None, allow_r
                                summary["pages"], summary["size"], time.monotonic() - began, summary["profile"],
                                preflight=summary["preflight"], up_to_date=True)
     report = _render_and_write(start, selection, output, allow_remote_images, progress, profile_name, began,
-                               jobs or os.cpu_count() or 1, part_from)
+                               jobs, part_from, layout)
     if not allow_remote_images:
         _write_stamp(settings, theme, profile, selection, report, previous)
     return report
@@ -253,7 +267,7 @@ def _write_stamp(settings: Settings, theme: Path, profile: Profile, selection: S
 
 def _render_and_write(start: Path, selection: Selection, output: Path | None, allow_remote_images: bool,
                       progress: Progress, profile_name: str | None, began: float, jobs: int,
-                      part_from: int | None) -> BuildReport:
+                      part_from: int | None, layout) -> BuildReport:
     from brochure import parts  # WeasyPrint is heavy: only builds pay for it
     from brochure.finish import finish
     from brochure.pdf import write_pdf
@@ -279,11 +293,15 @@ def _render_and_write(start: Path, selection: Selection, output: Path | None, al
     fingerprint = _inputs_fingerprint(html + repr(profile), _theme_files(theme) + [p.path for p in pictures])
     in_parts = parts.worth_it(settings, entries, theme, jobs, parts.PART_FROM if part_from is None else part_from)
 
+    if in_parts:
+        layout.close()  # the parts are laid out in children of their own
+
     def lay_out():
         if in_parts:
             return parts.render_in_parts(settings, entries, theme, date, profile, fingerprint, remote, substitutes,
                                          jobs, item_ids, progress)
-        return write_pdf(html, settings.root, theme, fingerprint, profile, remote, substitutes, progress)
+        return layout.call(write_pdf, html, settings.root, theme, fingerprint, profile, remote, substitutes,
+                           progress=progress)
 
     result = lay_out()
     _raise_render_problems(result, settings, theme, pictures, entries)

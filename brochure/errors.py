@@ -40,3 +40,6 @@ class ContentError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems))
         super().__init__(f"{len(self.problems)} problem(s)")
+
+    def __reduce__(self):  # raised in a child process, raised again in the parent
+        return ContentError, (self.problems,)

@@ -10,9 +10,7 @@ WeasyPrint once, before the first child, so no child pays for the import.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
-from multiprocessing.connection import wait
 
 
 def _run_in_child(connection, function, args) -> None:
@@ -37,6 +35,8 @@ class Children:
     the children still running (an error elsewhere, Ctrl-C)."""
 
     def __init__(self):
+        import multiprocessing  # here: a build that needs no child does not pay for it
+
         self._context = multiprocessing.get_context("fork")
         self._running: dict = {}  # parent's end of the pipe -> (key, process)
 
@@ -57,6 +57,8 @@ class Children:
         """(key, result) of the next call to finish; its exception if it failed."""
         if not self._running:
             raise RuntimeError("waiting for a child process, but none is running")
+        from multiprocessing.connection import wait
+
         connection = wait(list(self._running))[0]
         key, process = self._running.pop(connection)
         try:
@@ -80,3 +82,96 @@ class Children:
             process.join()
             connection.close()
         self._running.clear()
+
+
+def _stand_by(connection, prepare) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    unprepared = None
+    try:
+        prepare()
+    except Exception as error:  # told to the parent when it asks for something
+        unprepared = error
+
+    def tell(message: str) -> None:
+        connection.send(("progress", message))
+
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:
+            break
+        if request is None:
+            break
+        function, args, progress = request
+        try:
+            if unprepared:
+                raise unprepared
+            outcome = ("done", function(*args, **({"progress": tell} if progress else {})))
+        except Exception as error:
+            outcome = ("failed", error)
+        try:
+            connection.send(outcome)
+        except Exception as error:
+            connection.send(("failed", RuntimeError(f"{type(error).__name__}: {error}")))
+    connection.close()
+
+
+class StandBy:
+    """A child forked now, which runs `prepare` (an import, say) at once and then waits
+    for calls: the preparation goes on beside the parent's own work, on another core.
+    Calls run one at a time; `progress`, if given, receives the messages the function
+    sends to its own `progress` argument. Use as a context manager: leaving it ends the
+    child."""
+
+    def __init__(self, prepare):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._connection, theirs = context.Pipe()
+        self._process = context.Process(target=_stand_by, args=(theirs, prepare), daemon=True)
+        self._process.start()
+        theirs.close()
+
+    def call(self, function, *args, progress=None):
+        self._connection.send((function, args, progress is not None))
+        while True:
+            try:
+                status, value = self._connection.recv()
+            except EOFError:
+                self._process.join()
+                raise RuntimeError(f"a layout process died (exit code {self._process.exitcode})") from None
+            if status == "progress":
+                progress(value)
+            elif status == "failed":
+                raise value
+            else:
+                return value
+
+    def close(self) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._connection.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Here:
+    """What StandBy does, in this process: for one core, or one job."""
+
+    def call(self, function, *args, progress=None):
+        return function(*args, **({"progress": progress} if progress else {}))
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass

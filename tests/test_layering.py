@@ -40,7 +40,7 @@ ALLOWED = {
     "watch": set(),
     "catalogue": FOUNDATION | {"project", "source", "validate", "preflight", "timeline"},
     "build": FOUNDATION | {"catalogue", "project", "source", "validate", "render", "pdf", "images", "finish",
-                           "pdfcheck", "scaffold", "stamp", "parts", "__init__"},
+                           "pdfcheck", "scaffold", "stamp", "parts", "forked", "__init__"},
     "cli": {"errors", "model", "timeline", "catalogue", "build", "watch", "__init__"},
 }
 

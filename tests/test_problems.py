@@ -177,6 +177,29 @@ def test_an_interrupted_build_keeps_the_previous_pdf(tmp_path):
             assert process.returncode == 130, stderr  # our handler ran: it unwound, cleaning up
             assert target.read_bytes() == b"%PDF- the previous release"
         assert not [path for path in project.iterdir() if path.name.endswith(".tmp")]
+        assert _wait_until_gone(project), "a layout process outlived the build"
+
+
+def _wait_until_gone(project: Path, seconds: float = 5) -> bool:
+    """Whether every brochure process working in `project` (the build and the children it
+    forked, which share its command line) has ended, within `seconds`."""
+    def left() -> list[str]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and os.readlink(entry / "cwd") == str(project) and \
+                        b"brochure" in (entry / "cmdline").read_bytes():
+                    found.append(entry.name)
+            except OSError:
+                continue
+        return found
+
+    deadline = time.monotonic() + seconds
+    while left():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def test_two_builds_writing_the_same_file_at_once_leave_one_whole_pdf(tmp_path):
