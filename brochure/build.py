@@ -217,7 +217,9 @@ def build(start: Path, selection: Selection, output: Path | None = None, allow_r
     began = time.monotonic()
     jobs = jobs or os.cpu_count() or 1
     # WeasyPrint's import (a third of a second) goes on in a child, on another core,
-    # while this process reads the entries; the child then lays out the brochure.
+    # while this process reads the entries; the child then lays out the brochure. It
+    # starts before the up-to-date check, which it would otherwise wait for: a build
+    # with nothing to do pays some 10 ms for it.
     with StandBy(load_weasyprint) if jobs > 1 else Here() as layout:
         return _build(start, selection, output, allow_remote_images, progress, profile_name, force, jobs,
                       part_from, began, layout)
@@ -320,6 +322,7 @@ def _render_and_write(start: Path, selection: Selection, output: Path | None, al
             result = lay_out()
             _raise_render_problems(result, settings, theme, pictures, entries)
             warnings.append(f"{len(scales)} image(s) above {profile.max_ppi} ppi were downsampled")
+    layout.close()  # laid out: its memory is not needed for the rest
     stage = time.monotonic()
     finished = finish(result.data, profile)
     if finished.blank_pages:

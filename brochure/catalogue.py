@@ -61,6 +61,9 @@ class NothingSelected(ContentError):
         super().__init__(problems)
         self.excluded = excluded
 
+    def __reduce__(self):
+        return NothingSelected, (self.problems, self.excluded)
+
 
 def entry_summary(entry: Entry) -> dict:
     return {"file": entry.file, "date": entry.date.isoformat(),

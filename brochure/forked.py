@@ -1,16 +1,45 @@
-"""Run functions in forked child processes, a few at a time, one child per call.
+"""Run functions in forked child processes.
 
-A child does one task and exits. So the memory a WeasyPrint layout leaves behind
-goes back to the system as soon as the task is done; a long-lived worker keeps it,
-and grew by some 40 MB a part. The parent also chooses, call by call, what runs next.
+Children: one child per call, a few at a time. A child does one task and exits, so
+the memory a WeasyPrint layout leaves behind goes back to the system as soon as the
+task is done (a long-lived worker keeps it, and grew by some 40 MB a part), and the
+parent chooses, call by call, what runs next. Forking starts each child with
+everything the parent has loaded: a parent that imports WeasyPrint first spares its
+children the import.
 
-Forking starts each child with everything the parent has loaded: the parent imports
-WeasyPrint once, before the first child, so no child pays for the import.
+StandBy: one child forked early, which prepares (imports WeasyPrint) beside the
+parent's own work and then runs the calls it is sent.
+
+Exceptions raised in a child are raised again in the parent, with the child's
+traceback as their cause.
 """
 
 from __future__ import annotations
 
 import signal
+import traceback
+
+
+class ChildTraceback(Exception):
+    """Where an exception raised in a child process came from (`--debug` shows it)."""
+
+
+def _failure(error: Exception) -> tuple:
+    return ("failed", error, traceback.format_exc())
+
+
+def _send(connection, outcome: tuple) -> None:
+    try:
+        connection.send(outcome)
+    except Exception:  # the result or the exception could not be pickled: say what it was
+        error = outcome[1]
+        text = outcome[2] if outcome[0] == "failed" else ""
+        connection.send(("failed", RuntimeError(f"{type(error).__name__}: {error}"), text))
+
+
+def _raise(error: Exception, text: str):
+    error.__cause__ = ChildTraceback(text)
+    raise error
 
 
 def _run_in_child(connection, function, args) -> None:
@@ -21,11 +50,8 @@ def _run_in_child(connection, function, args) -> None:
     try:
         outcome = ("done", function(*args))
     except Exception as error:  # carried to the parent, raised there
-        outcome = ("failed", error)
-    try:
-        connection.send(outcome)
-    except Exception as error:  # the exception itself could not be pickled
-        connection.send(("failed", RuntimeError(f"{type(error).__name__}: {error}")))
+        outcome = _failure(error)
+    _send(connection, outcome)
     connection.close()
 
 
@@ -60,18 +86,20 @@ class Children:
         from multiprocessing.connection import wait
 
         connection = wait(list(self._running))[0]
-        key, process = self._running.pop(connection)
+        key, process = self._running[connection]
         try:
-            status, value = connection.recv()
+            outcome = connection.recv()
         except EOFError:
-            process.join()
-            raise RuntimeError(f"a layout process died (exit code {process.exitcode})") from None
-        finally:
-            connection.close()
+            outcome = ("died",)
+        # Known to __exit__ until here, which stops it if the wait was interrupted.
+        del self._running[connection]
+        connection.close()
         process.join()
-        if status == "failed":
-            raise value
-        return key, value
+        if outcome[0] == "died":
+            raise RuntimeError(f"a layout process died (exit code {process.exitcode})")
+        if outcome[0] == "failed":
+            _raise(*outcome[1:])
+        return key, outcome[1]
 
     def __enter__(self):
         return self
@@ -109,11 +137,8 @@ def _stand_by(connection, prepare) -> None:
                 raise unprepared
             outcome = ("done", function(*args, **({"progress": tell} if progress else {})))
         except Exception as error:
-            outcome = ("failed", error)
-        try:
-            connection.send(outcome)
-        except Exception as error:
-            connection.send(("failed", RuntimeError(f"{type(error).__name__}: {error}")))
+            outcome = _failure(error)
+        _send(connection, outcome)
     connection.close()
 
 
@@ -137,16 +162,16 @@ class StandBy:
         self._connection.send((function, args, progress is not None))
         while True:
             try:
-                status, value = self._connection.recv()
+                outcome = self._connection.recv()
             except EOFError:
                 self._process.join()
                 raise RuntimeError(f"a layout process died (exit code {self._process.exitcode})") from None
-            if status == "progress":
-                progress(value)
-            elif status == "failed":
-                raise value
+            if outcome[0] == "progress":
+                progress(outcome[1])
+            elif outcome[0] == "failed":
+                _raise(*outcome[1:])
             else:
-                return value
+                return outcome[1]
 
     def close(self) -> None:
         if self._process.is_alive():

@@ -1,10 +1,9 @@
 """One PDF from a brochure rendered in parts (see parts.py), assembled with pikepdf.
 
-The body parts come first, in order, each as soon as it and its page numbers are
-laid out: their pages, with the page numbers laid over them, their share of the
-structure tree of a tagged file, their named destinations and bookmarks. The front
-(cover and contents) comes last, because its contents wait for every part's page
-count, and goes before them. Links from one part into another were written as
+The body parts come first, in order, each with its page numbers: their pages, with
+the page numbers laid over them, their share of the structure tree of a tagged file,
+their named destinations and bookmarks. The front (cover and contents) comes last,
+because its contents wait for every part's page count, and goes before them. Links from one part into another were written as
 `goto_url` + name and are turned back into internal links. What comes out is what a
 single render makes: tests/test_parts.py compares.
 """
@@ -51,8 +50,8 @@ class Joiner:
             with source.open_outline() as outline:
                 self.outline += [_copy_outline(out, item) for item in outline.root]
         tagged = "/StructTreeRoot" in source.Root
-        for page, numbers_page in zip(pages, numbered.pages[skip:], strict=True):
-            _lay_over(out, page, numbers_page, tagged)
+        for index, (page, numbers_page) in enumerate(zip(pages, numbered.pages[skip:], strict=True), first):
+            _lay_over(out, page, numbers_page, tagged, index)
         self._link_internally(pages)
 
     def finish(self, front: bytes) -> bytes:
@@ -174,13 +173,15 @@ def _copy_outline(out, item):
     return copied
 
 
-def _lay_over(out, page, numbers_page, tagged: bool) -> None:
-    """Draw the page-number page over `page`, as decoration (an artifact) when tagged."""
+def _lay_over(out, page, numbers_page, tagged: bool, index: int) -> None:
+    """Draw the page-number page over `page` (the `index`th of the PDF), as decoration
+    (an artifact) when tagged."""
     import pikepdf
 
     form = out.copy_foreign(numbers_page.as_form_xobject())
-    # A fixed name, not pikepdf's random one, so that the same inputs give the same bytes.
-    taken, number = page.obj.get("/Resources", {}).get("/XObject", {}), 0
+    # A fixed name, not pikepdf's random one, so that the same inputs give the same bytes;
+    # one a page, as the pages of a part share their resources.
+    taken, number = page.obj.get("/Resources", {}).get("/XObject", {}), index
     while f"/PageNumber{number}" in taken:
         number += 1
     name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(f"/PageNumber{number}"))

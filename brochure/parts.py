@@ -96,6 +96,8 @@ def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date:
                         settings, theme, first - skip, parts[numbered].pages + skip, profile.name))
                     numbered += 1
                 elif numbered == len(years) and "front" not in children:
+                    if progress:
+                        progress("Laying out the contents, joining the parts")
                     start("front", html(part="front", toc_pages=_first_pages(parts, starts, item_ids)))
                 elif next_part < len(years):
                     start(("part", next_part), html(part="chunk", years=years[next_part]))
@@ -126,7 +128,7 @@ def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date:
     if front.pages != front_guess.pages:
         raise RuntimeError("the contents changed length once numbered")  # cannot happen with fixed-width numbers
     if progress:
-        progress("Joining the parts")
+        progress("Writing the joined PDF")
     every = [front, *parts, *numbers.values()]
     images = list(front.images) + [PlacedImage(image.image_id, image.page + first - 1, image.ppi)
                                    for part, first in zip(parts, starts) for image in part.images]

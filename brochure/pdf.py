@@ -158,7 +158,7 @@ def _placed_images(document) -> list[PlacedImage]:
 
 
 def load_weasyprint():
-    """WeasyPrint, imported (half a second the first time), e.g. before forking
+    """WeasyPrint, imported (a third of a second the first time), e.g. before forking
     processes that use it."""
     import pydyf
     import weasyprint
@@ -172,10 +172,10 @@ def _remember_page_references(pdf_class) -> None:
     and per link, and pydyf builds that list anew each time: quadratic in pages, 0.6 s
     of the 4.5 s it takes to write a 300-page part, and the larger share of a long
     single render. The list is kept until a page is added; the PDF is the same, byte
-    for byte (tests/test_render.py)."""
-    built = pdf_class.page_references
-    if hasattr(built.fget, "built"):
-        return  # already done
+    for byte (tests/test_pdf.py)."""
+    built = getattr(pdf_class, "page_references", None)
+    if not isinstance(built, property) or hasattr(built.fget, "built"):
+        return  # a pydyf that works otherwise, or already done
 
     def page_references(pdf):
         count = len(pdf.pages["Kids"])

@@ -100,7 +100,9 @@ def _parsed_by_libyaml(text: str):
     """(loader, node) of a valid document without anchors or aliases, parsed by libyaml
     (fifteen times faster than PyYAML's own parser: 2 s of a 2000-item build); (None,
     None) for anything else, which _parsed_by_pyyaml reads again to say what is wrong."""
-    if not yaml.__with_libyaml__:
+    if not yaml.__with_libyaml__ or "\t" in text:
+        # libyaml accepts tabs in places PyYAML refuses: such files take the slow path,
+        # so that what is accepted never depends on how PyYAML was installed.
         return None, None
     events = yaml.CSafeLoader(text)
     try:
@@ -124,9 +126,16 @@ def _parsed_by_libyaml(text: str):
 def _parsed_by_pyyaml(text: str, problem):
     """(loader, node, problems): PyYAML's parser, refusing anchors and aliases where
     they stand and telling every syntax error in its place."""
-    loader = _PlainLoader(text)
+    loader = None
     try:
+        loader = _PlainLoader(text)
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as error:  # a control character, before any parsing
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - text.rfind("\n", 0, error.position)
+        character = error.character if isinstance(error.character, str) else chr(error.character)
+        return None, None, problem(f"the character U+{ord(character):04X} is not allowed in YAML", line, column,
+                                   "delete it: control characters often come in with pasted text")
     except _Refused as refused:
         return None, None, problem(refused.message, refused.mark.line + 1, refused.mark.column + 1,
                                    refused.hint)
@@ -136,8 +145,12 @@ def _parsed_by_pyyaml(text: str, problem):
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         if "'\\t'" in str(error.problem):
-            return None, None, problem("tab used for indentation", mark.line + 1, mark.column + 1,
-                                       "indent with spaces only")
+            before = text.splitlines()[mark.line][:mark.column] if mark.line < len(text.splitlines()) else ""
+            if not before.strip():
+                return None, None, problem("tab used for indentation", mark.line + 1, mark.column + 1,
+                                           "indent with spaces only")
+            return None, None, problem("a tab is not allowed here", mark.line + 1, mark.column + 1,
+                                       "use spaces, or put the value in quotes")
         message = (error.problem or error.context or "invalid YAML").strip()
         hint = "check the indentation and quote values that contain ': ' or start with a special character"
         if error.context and error.problem and error.problem.startswith("but "):
@@ -151,7 +164,8 @@ def _parsed_by_pyyaml(text: str, problem):
     except yaml.YAMLError as error:
         return None, None, problem(f"invalid YAML: {error}")
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return loader, node, []
 
 

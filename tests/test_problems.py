@@ -17,6 +17,7 @@ EXPECTED = {
     "alias-bomb": "3:4: YAML anchors (&name) are not supported (write the value out in full)",
     "bad-date": "2:7: date: '11.04.2019' is not a date (write 2019-04-11)",
     "bad-link-scheme": "6:10: links[0].url: 'javascript:alert(1)' is not an accepted link (write a full http://, https:// or mailto: address)",
+    "control-character": "1:16: the character U+0007 is not allowed in YAML (delete it: control characters often come in with pasted text)",
     "bad-tag": "4:8: tags[0]: tag 'Human Rights' is not a simple lower-case word (write it as 'human-rights')",
     "duplicate-key": "4:1: duplicate key 'date' (first given on line 2) (keep one of them)",
     "empty": "1:1: the file is empty (write the entry's fields, starting with title:)",
@@ -30,6 +31,7 @@ EXPECTED = {
     "python-tag": "1:8: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
     "remote-image": "4:8: image.src: 'http://127.0.0.1:9/photo.jpg' is a web address; images must be files inside the project",
     "tab-indentation": "4:1: tab used for indentation (indent with spaces only)",
+    "tab-in-value": "1:9: a tab is not allowed here (use spaces, or put the value in quotes)",
     "typo-key": "1:1: tittle: unknown field 'tittle' (did you mean 'title'?)",
     "wrong-types": "4:7: tags: must be a list, not 'trafficking' (write it as [a, b] or as lines starting with '- ')",
 }
