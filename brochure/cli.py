@@ -264,8 +264,8 @@ def _report_web(report) -> None:
                    "archive: PDF/A. The default comes from brochure.yaml.")
 @click.option("--force", is_flag=True, help="Render even when no input changed since the last build.")
 @click.option("--jobs", type=click.IntRange(1, 64), metavar="N",
-              help="Processes for a large brochure over several years, laid out in parts "
-                   "(default: one per core; 1: a single process).")
+              help="Processes to lay out with (default: one per core; 1: all in this process). "
+                   "A large brochure over several years is laid out in parts, N at a time.")
 @_remote_images_option
 @click.pass_context
 def build(ctx, since, until, tags, drafts, project_dir, output_format, output, self_contained, watch, quiet,
