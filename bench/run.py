@@ -68,7 +68,8 @@ def plain_html(project: Path, target: Path) -> None:
     """The HTML brochure renders for `project`, with file:// addresses for its files."""
     from brochure.catalogue import catalogue, document_date
     from brochure.model import PROJECT_URL, THEME_URL, Selection
-    from brochure.render import render_html, theme_folder
+    from brochure.project import theme_folder
+    from brochure.render import render_html
 
     found = catalogue(project, Selection())
     theme = theme_folder(found.settings)

@@ -23,7 +23,7 @@ from brochure.model import Entry, Profile, Selection, Settings
 from brochure.catalogue import Excluded, document_date, entry_summary, load_settings
 from brochure.catalogue import selected as _selected
 from brochure.confine import is_inside
-from brochure.project import SETTINGS_FILE, find_root
+from brochure.project import SETTINGS_FILE, find_root, theme_folder
 from brochure.source import entry_files
 
 
@@ -58,7 +58,6 @@ class BuildReport:
 def watched_inputs(start: Path, output: Path | None) -> tuple[list[Path], list[Path]]:
     """The folders whose changes can change the output (the project and its theme), and
     what in them a build writes itself, which must not set off another build."""
-    from brochure.render import theme_folder
 
     settings = load_settings(start)
     folders = [settings.root]
@@ -228,7 +227,6 @@ def build(start: Path, selection: Selection, output: Path | None = None, allow_r
 def _build(start: Path, selection: Selection, output: Path | None, allow_remote_images: bool, progress: Progress,
            profile_name: str | None, force: bool, jobs: int, part_from: int | None, began: float,
            layout) -> BuildReport:
-    from brochure.render import theme_folder
     from brochure.stamp import read_stamp
 
     settings = load_settings(start)
@@ -273,7 +271,7 @@ def _render_and_write(start: Path, selection: Selection, output: Path | None, al
     from brochure import parts  # WeasyPrint is heavy: only builds pay for it
     from brochure.finish import finish
     from brochure.pdf import write_pdf
-    from brochure.render import render_html, theme_folder
+    from brochure.render import render_html
 
     progress("Reading and validating entries")
     found = _selected(start, selection, allow_remote_images)
@@ -293,7 +291,7 @@ def _render_and_write(start: Path, selection: Selection, output: Path | None, al
     timings["rendering"] = time.monotonic() - stage
     remote = frozenset(entry.image.src for entry in entries if entry.image and not entry.image.path)
     fingerprint = _inputs_fingerprint(html + repr(profile), _theme_files(theme) + [p.path for p in pictures])
-    in_parts = parts.worth_it(settings, entries, theme, jobs, parts.PART_FROM if part_from is None else part_from)
+    in_parts = parts.worth_it(entries, theme, jobs, parts.PART_FROM if part_from is None else part_from)
 
     if in_parts:
         layout.close()  # the parts are laid out in children of their own
@@ -408,7 +406,7 @@ def build_web(start: Path, selection: Selection, output: Path | None = None, sel
     import base64
     import mimetypes
 
-    from brochure.render import render_html, theme_folder
+    from brochure.render import render_html
 
     began = time.monotonic()
     found = _selected(start, selection, allow_remote_images)
@@ -525,12 +523,11 @@ def check_pdf(start: Path, pdf: Path, profile_name: str):
     from brochure.project import default_profiles
 
     try:
-        find_root(start)
-        profile = load_settings(start).profiles[profile_name]  # a broken brochure.yaml is reported
-    except ContentError as error:
-        if "no brochure.yaml" not in error.problems[0].message:
-            raise
+        root = find_root(start)
+    except ContentError:  # no project here: any PDF, against the default profiles
         profile = default_profiles()[profile_name]
+    else:
+        profile = load_settings(root).profiles[profile_name]  # a broken brochure.yaml is reported
     if not pdf.is_file():
         raise ContentError([Problem(str(pdf), 0, 0, "", "no such file", "check the path")])
     try:

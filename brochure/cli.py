@@ -359,9 +359,7 @@ def check(ctx, project_dir, output_format, allow_remote_images, pdf_file, profil
 def _check_pdf(ctx, project_dir, output_format, pdf_file: Path, profile: str) -> None:
     from brochure.build import check_pdf
 
-    start = project_dir or ctx.find_root().params.get("project_dir") or Path.cwd()
-    ctx.meta["brochure.format"] = output_format
-    rules = check_pdf(start, pdf_file, profile)
+    rules = check_pdf(_start(ctx, project_dir, output_format), pdf_file, profile)
     passed = all(rule.status != "fail" for rule in rules)
     if output_format == "json":
         _emit_json({"ok": passed, "file": str(pdf_file), "profile": profile,

@@ -42,11 +42,20 @@ def _raise(error: Exception, text: str):
     raise error
 
 
-def _run_in_child(connection, function, args) -> None:
+def _as_child() -> None:
     # Ctrl-C reaches the whole process group: the parent handles it and stops the
-    # children, which must not print tracebacks of their own.
+    # children, which must not print tracebacks of their own; SIGTERM (from the parent)
+    # ends a child at once, without the parent's handler.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _died(process) -> RuntimeError:
+    return RuntimeError(f"a layout process died (exit code {process.exitcode})")
+
+
+def _run_in_child(connection, function, args) -> None:
+    _as_child()
     try:
         outcome = ("done", function(*args))
     except Exception as error:  # carried to the parent, raised there
@@ -96,7 +105,7 @@ class Children:
         connection.close()
         process.join()
         if outcome[0] == "died":
-            raise RuntimeError(f"a layout process died (exit code {process.exitcode})")
+            raise _died(process)
         if outcome[0] == "failed":
             _raise(*outcome[1:])
         return key, outcome[1]
@@ -113,8 +122,7 @@ class Children:
 
 
 def _stand_by(connection, prepare) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _as_child()
     unprepared = None
     try:
         prepare()
@@ -165,7 +173,7 @@ class StandBy:
                 outcome = self._connection.recv()
             except EOFError:
                 self._process.join()
-                raise RuntimeError(f"a layout process died (exit code {self._process.exitcode})") from None
+                raise _died(self._process) from None
             if outcome[0] == "progress":
                 progress(outcome[1])
             elif outcome[0] == "failed":

@@ -51,7 +51,7 @@ def plan(entries: list[Entry], jobs: int) -> list[frozenset[int]]:
     return parts
 
 
-def worth_it(settings: Settings, entries: list[Entry], theme: Path, jobs: int, part_from: int) -> bool:
+def worth_it(entries: list[Entry], theme: Path, jobs: int, part_from: int) -> bool:
     years = {entry.date.year for entry in entries}
     return jobs > 1 and len(entries) >= part_from and len(years) > 1 and supports_parts(theme)
 
@@ -66,9 +66,8 @@ def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date:
                            **part)[0]
 
     def start(key, document: str) -> None:
-        # Each process gets only the prepared pictures its part shows.
-        own = {url: data for url, data in substitutes.items() if url in document}
-        children.start(key, write_pdf, document, settings.root, theme, identifier, profile, remote, own)
+        # Forked: the child shares the prepared pictures with this process, nothing is copied.
+        children.start(key, write_pdf, document, settings.root, theme, identifier, profile, remote, substitutes)
 
     years = plan(entries, jobs)
     parts: list[PdfResult | None] = [None] * len(years)

@@ -233,4 +233,6 @@ def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, pro
         if steps:
             weasyprint.PROGRESS_LOGGER.removeHandler(steps)
     return PdfResult(data, len(document.pages), first_pages, collect.warnings, collect.errors, refused,
-                     {"layout": laid_out - began, "writing": written - laid_out}, _placed_images(document))
+                     {"layout": laid_out - began, "writing": written - laid_out},
+                     # Only print checks the resolution of its pictures against their size.
+                     _placed_images(document) if profile.name == "print" else [])

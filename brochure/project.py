@@ -157,3 +157,19 @@ def _not_a_printer_profile(path: Path) -> str:
     if profile.device_class != "prtr":
         return f"is a {profile.device_class} profile, not an output (printer) profile"
     return ""
+
+
+def theme_folder(settings: Settings) -> Path:
+    """The project's own styles/NAME/ when it exists, else the built-in theme of that name."""
+    own = settings.root / "styles" / settings.theme
+    if own.is_dir():
+        if not is_inside(settings.root, own):
+            raise ContentError([Problem("brochure.yaml", 0, 0, "theme",
+                                        f"styles/{settings.theme} leads outside the project folder",
+                                        "keep the theme's files inside the project")])
+        return own
+    built_in = Path(str(resources.files("brochure").joinpath("styles", settings.theme)))
+    if built_in.is_dir():
+        return built_in
+    raise ContentError([Problem("brochure.yaml", 0, 0, "theme", f"theme '{settings.theme}' not found",
+                                f"create styles/{settings.theme}/ or use theme: default")])

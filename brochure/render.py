@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
@@ -22,22 +21,6 @@ from brochure.model import GOTO_URL, PROJECT_URL, THEME_URL, Entry, Image, Setti
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
-
-
-def theme_folder(settings: Settings) -> Path:
-    """The project's own styles/NAME/ when it exists, else the built-in theme of that name."""
-    own = settings.root / "styles" / settings.theme
-    if own.is_dir():
-        if not is_inside(settings.root, own):
-            raise ContentError([Problem("brochure.yaml", 0, 0, "theme",
-                                        f"styles/{settings.theme} leads outside the project folder",
-                                        "keep the theme's files inside the project")])
-        return own
-    built_in = Path(str(resources.files("brochure").joinpath("styles", settings.theme)))
-    if built_in.is_dir():
-        return built_in
-    raise ContentError([Problem("brochure.yaml", 0, 0, "theme", f"theme '{settings.theme}' not found",
-                                f"create styles/{settings.theme}/ or use theme: default")])
 
 
 def css_string(text: str) -> str:
@@ -170,7 +153,7 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
             "id": _anchor(entry, taken),
             "when": format_span(entry.date, entry.end_date),
             "datetime": entry.date.isoformat(),
-            "body_html": markdown_to_html(entry.body, printed_links=profile == "print"),
+            "body_html": "",  # below, for the items this part shows
             "image_url": image_url(entry.image) if entry.image else "",
         }
         for entry in entries
@@ -184,6 +167,9 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
         several = len(sections) > 1
         section["label"], section["id"] = (str(section["year"]), f"year-{section['year']}") if several else ("", "")
         section["shown"] = part == "whole" or (part == "chunk" and section["year"] in years)
+        if section["shown"]:  # a part of a large brochure converts only its own bodies
+            for item in section["members"]:
+                item["body_html"] = markdown_to_html(item["entry"].body, printed_links=profile == "print")
     for item in items:
         item["page"] = (toc_pages or {}).get(item["id"], 0)
     period = settings.period
