@@ -66,10 +66,10 @@ def make_project(folder: Path, items: int) -> None:
 
 def plain_html(project: Path, target: Path) -> None:
     """The HTML brochure renders for `project`, with file:// addresses for its files."""
-    from brochure.catalogue import catalogue, document_date
+    from brochure.content.catalogue import catalogue, document_date
+    from brochure.content.settings import theme_folder
+    from brochure.html.theme import render_html
     from brochure.model import PROJECT_URL, THEME_URL, Selection
-    from brochure.project import theme_folder
-    from brochure.render import render_html
 
     found = catalogue(project, Selection())
     theme = theme_folder(found.settings)

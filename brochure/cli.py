@@ -1,4 +1,5 @@
-"""The command line: parse options, call one function in build.py, print the result.
+"""The command line: parse options, call one function of brochure.commands, print what
+brochure.report makes of its result. The only module that knows Click.
 
 Exit codes: 0 success; 1 the content is wrong (every problem is printed);
 2 the command line is wrong; 3 an internal error (a bug: please report it);
@@ -7,22 +8,20 @@ Exit codes: 0 success; 1 the content is wrong (every problem is printed);
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
-import string
 import sys
-import time
 import traceback
 from pathlib import Path
 
 import click
 
-from brochure import __version__
+from brochure import __version__, report
+from brochure.content.timeline import PERIOD_FORMS, period_bounds
 from brochure.errors import ContentError
 from brochure.model import Selection
-from brochure.timeline import PERIOD_FORMS, period_bounds
+from brochure.pdf.profiles import NAMES as PROFILES
 
 EXIT_CONTENT, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 3, 130
 
@@ -97,46 +96,27 @@ def _selection(since: str | None, until: str | None, tags, drafts) -> Selection:
 
 
 def _output_path(template: str | None, since: str | None, until: str | None) -> Path | None:
-    """-o with placeholders for scripted releases: {since}, {until}, and {period}
-    (the period itself when --since and --until name the same one, else since_until)."""
+    from brochure.commands.build import output_name
+
     if template is None:
         return None
-    fields = {"since": since, "until": until,
-              "period": since if since == until else (f"{since}_{until}" if since and until else None)}
     try:
-        parts = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(template)
-                 if name is not None]
-        wanted = {name for name, _, _ in parts}
-        if any(spec or conversion for _, spec, conversion in parts):
-            raise ValueError("placeholders take no conversion or format, only {since}, {until}, {period}")
+        return output_name(template, since, until)
     except ValueError as error:
-        raise click.BadParameter(f"{template!r}: {error}", param_hint="-o") from None
-    unknown = wanted - set(fields)
-    if unknown:
-        raise click.BadParameter(f"unknown placeholder {{{sorted(unknown)[0]}}}; use {{since}}, {{until}} "
-                                 "or {period}", param_hint="-o")
-    for name in sorted(wanted):
-        if fields[name] is None:
-            needs = "--since and --until" if name == "period" else f"--{name}"
-            raise click.BadParameter(f"{{{name}}} needs {needs}", param_hint="-o")
-    return Path(template.format(**fields))
+        raise click.BadParameter(str(error), param_hint="-o") from None
 
 
-def _emit_json(document: dict) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+def _print(output_format: str, document: dict, lines: list[str], err: bool = False) -> None:
+    """The JSON document (on stdout) or the text lines, as --format asks."""
+    if output_format == "json":
+        click.echo(report.json_text(document))
+    else:
+        for line in lines:
+            click.echo(line, err=err)
 
 
-def _print_problems(error: ContentError, as_json: bool) -> None:
-    if as_json:
-        document = {"ok": False, "problems": [problem.as_dict() for problem in error.problems]}
-        if hasattr(error, "excluded"):
-            document["excluded"] = [item.as_dict() for item in error.excluded]
-        _emit_json(document)
-        return
-    for problem in error.problems:
-        click.echo(str(problem), err=True)
-    count = len(error.problems)
-    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+def _print_problems(error: ContentError, output_format: str) -> None:
+    _print(output_format, report.problems_json(error), report.problems_text(error), err=True)
 
 
 class _Group(click.Group):
@@ -146,7 +126,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ContentError as error:
-            _print_problems(error, ctx.meta.get("brochure.format") == "json")
+            _print_problems(error, ctx.meta.get("brochure.format", "text"))
             ctx.exit(EXIT_CONTENT)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -187,69 +167,6 @@ def _interrupt_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, interrupt)
 
 
-class _ProgressLine:
-    """The current build stage on one terminal line, shown once a build has taken
-    more than a second; nothing at all when stderr is not a terminal."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.began = time.monotonic()
-        self.shown = False
-
-    def __call__(self, message: str) -> None:
-        if self.enabled and time.monotonic() - self.began > 1:
-            click.echo(f"\r\033[K{message} …", err=True, nl=False)
-            self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            click.echo("\r\033[K", err=True, nl=False)
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _report_build(report, output_format: str) -> None:
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if output_format == "json":
-        _emit_json({
-            "ok": True,
-            "output": str(report.output),
-            "profile": report.profile,
-            "pages": report.pages,
-            "size": report.size,
-            "seconds": round(report.seconds, 3),
-            "up_to_date": report.up_to_date,
-            "included": report.included,
-            "excluded": [item.as_dict() for item in report.excluded],
-            "warnings": report.warnings,
-            "timings": {stage: round(seconds, 3) for stage, seconds in report.timings.items()},
-            "preflight": report.preflight,
-        })
-        return
-    count = len(report.included)
-    if report.up_to_date:
-        click.echo(f"{_shown(report.output)} is up to date ({count} item{'s' if count != 1 else ''}, "
-                   f"{report.pages} pages): no input changed since it was built; --force builds anyway")
-        return
-    checked = f", {report.profile} preflight passed" if report.preflight else ""
-    click.echo(f"wrote {_shown(report.output)}: {count} item{'s' if count != 1 else ''}, "
-               f"{report.pages} pages, {report.size / 1_000_000:.1f} MB in {report.seconds:.1f} s{checked}")
-
-
-def _report_web(report) -> None:
-    count = len(report.entries)
-    pictures = len(report.files) - 1
-    extra = f" and {pictures} image{'s' if pictures != 1 else ''}" if pictures else ""
-    click.echo(f"wrote {_shown(report.output)}{extra}: {count} item{'s' if count != 1 else ''}, "
-               f"{report.size / 1_000_000:.1f} MB in {report.seconds:.1f} s")
-
-
 @main.command()
 @_selection_options(("text", "json", "html"))
 @click.option("-o", "--output", metavar="PATH",
@@ -259,7 +176,7 @@ def _report_web(report) -> None:
 @click.option("--watch", is_flag=True, help="Build, then rebuild whenever an entry, image, setting or "
                                             "the theme changes (Ctrl-C stops).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary line; problems are still shown.")
-@click.option("--profile", type=click.Choice(["screen", "print", "archive"]),
+@click.option("--profile", type=click.Choice(PROFILES),
               help="screen: tagged, linked (default); print: PDF/X in CMYK with bleed, preflighted; "
                    "archive: PDF/A. The default comes from brochure.yaml.")
 @click.option("--force", is_flag=True, help="Render even when no input changed since the last build.")
@@ -271,7 +188,9 @@ def _report_web(report) -> None:
 def build(ctx, since, until, tags, drafts, project_dir, output_format, output, self_contained, watch, quiet,
           profile, force, jobs, allow_remote_images):
     """Validate, select, order and render the brochure to PDF (or HTML)."""
-    from brochure import build as pipeline
+    from brochure.commands.build import BuildOptions
+    from brochure.commands.build import build as build_pdf
+    from brochure.commands.web import build_web
 
     start = _start(ctx, project_dir, output_format)
     selection = _selection(since, until, tags, drafts)
@@ -282,20 +201,24 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
         raise click.BadParameter("profiles are for PDF; the web edition has none", param_hint="--profile")
     if output_format == "html" and target and target.suffix.lower() not in (".html", ".htm"):
         raise click.BadParameter(f"the web edition is HTML: name it …{target.stem}.html", param_hint="-o")
+    options = BuildOptions(selection=selection, output=target, profile=profile,
+                           allow_remote_images=allow_remote_images, force=force, jobs=jobs)
 
     def run_once() -> None:
         if output_format == "html":
-            report = pipeline.build_web(start, selection, target, self_contained, allow_remote_images)
+            web = build_web(start, selection, target, self_contained, allow_remote_images)
             if not quiet:
-                _report_web(report)
+                click.echo(report.web_text(web))
             return
-        progress = _ProgressLine(enabled=not quiet and output_format == "text" and sys.stderr.isatty())
+        progress = report.ProgressLine(not quiet and output_format == "text" and sys.stderr.isatty(),
+                                       lambda text: click.echo(text, err=True, nl=False))
         try:
-            report = pipeline.build(start, selection, target, allow_remote_images, progress, profile, force, jobs)
+            made = build_pdf(start, options, progress)
         finally:
             progress.clear()
-        if not quiet or output_format == "json":
-            _report_build(report, output_format)
+        for warning in made.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        _print(output_format, report.build_json(made), [] if quiet else [report.build_text(made)])
 
     _interrupt_on_sigterm()
     if not watch:
@@ -307,17 +230,15 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
 def _watch(start: Path, target: Path | None, output_format: str, run_once) -> None:
     """Build now and after every change; a broken entry prints its problems and the
     watch goes on, leaving the last good output in place."""
-    from brochure.build import watched_inputs
-    from brochure.watch import watch
+    from brochure.commands.watch import watch, watched_inputs
 
     def attempt(changed: list[str]) -> None:
         if changed:
-            click.echo(f"changed: {', '.join(_shown(Path(path)) for path in changed[:3])}"
-                       + (f" and {len(changed) - 3} more" if len(changed) > 3 else ""), err=True)
+            click.echo(report.changed_text(changed), err=True)
         try:
             run_once()
         except ContentError as error:
-            _print_problems(error, output_format == "json")
+            _print_problems(error, output_format)
         sys.stdout.flush()
 
     attempt([])
@@ -334,42 +255,27 @@ def _watch(start: Path, target: Path | None, output_format: str, run_once) -> No
 @_remote_images_option
 @click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Preflight this PDF (ours or any other) instead: rule by rule, with page numbers.")
-@click.option("--profile", type=click.Choice(["screen", "print", "archive"]),
+@click.option("--profile", type=click.Choice(PROFILES),
               help="With --pdf: the rules to apply (default: print).")
 @click.pass_context
 def check(ctx, project_dir, output_format, allow_remote_images, pdf_file, profile):
     """Validate every entry (drafts too) and its image; renders nothing.
 
     With --pdf FILE: preflight a PDF instead (exit 1 when a rule fails)."""
-    from brochure.catalogue import check as run_check
+    from brochure.commands.check import check_entries, check_pdf
 
-    if pdf_file is not None:
-        _check_pdf(ctx, project_dir, output_format, pdf_file, profile or "print")
-        return
-    if profile:
+    if pdf_file is None and profile:
         raise click.BadParameter("goes with --pdf FILE", param_hint="--profile")
-    found = run_check(_start(ctx, project_dir, output_format), allow_remote_images)
-    count = len(found.entries)
-    if output_format == "json":
-        _emit_json({"ok": True, "entries": count, "problems": []})
-    else:
-        click.echo(f"{count} entr{'ies' if count != 1 else 'y'} checked: no problems.")
-
-
-def _check_pdf(ctx, project_dir, output_format, pdf_file: Path, profile: str) -> None:
-    from brochure.build import check_pdf
-
-    rules = check_pdf(_start(ctx, project_dir, output_format), pdf_file, profile)
+    start = _start(ctx, project_dir, output_format)
+    if pdf_file is None:
+        count = len(check_entries(start, allow_remote_images).entries)
+        _print(output_format, {"ok": True, "entries": count, "problems": []}, [report.check_text(count)])
+        return
+    rules = check_pdf(start, pdf_file, profile or "print")
     passed = all(rule.status != "fail" for rule in rules)
-    if output_format == "json":
-        _emit_json({"ok": passed, "file": str(pdf_file), "profile": profile,
-                    "rules": [rule.as_dict() for rule in rules]})
-    else:
-        for rule in rules:
-            click.echo(str(rule))
-        failed = sum(rule.status == "fail" for rule in rules)
-        click.echo(f"{_shown(pdf_file)}: " + ("passes the " + profile + " preflight" if passed else
-                                               f"{failed} rule{'s' if failed != 1 else ''} failed"))
+    _print(output_format, {"ok": passed, "file": str(pdf_file), "profile": profile or "print",
+                           "rules": [rule.as_dict() for rule in rules]},
+           report.preflight_text(pdf_file, profile or "print", rules))
     if not passed:
         ctx.exit(EXIT_CONTENT)
 
@@ -380,24 +286,10 @@ def _check_pdf(ctx, project_dir, output_format, pdf_file: Path, profile: str) ->
 @click.pass_context
 def list_command(ctx, since, until, tags, drafts, project_dir, output_format, excluded):
     """Show the selected entries, one line each: date, title, tags, file."""
-    from brochure.catalogue import catalogue, entry_summary
+    from brochure.commands.check import list_entries
 
-    found = catalogue(_start(ctx, project_dir, output_format), _selection(since, until, tags, drafts))
-    if output_format == "json":
-        _emit_json({"entries": [entry_summary(entry) for entry in found.entries],
-                    "excluded": [item.as_dict() for item in found.excluded]})
-        return
-    if excluded:
-        if not found.excluded:
-            click.echo("nothing is left out")
-        for item in found.excluded:
-            when = item.date + (f"..{item.end_date}" if item.end_date else "")
-            click.echo(f"{when:<22} {item.title}  ({item.file})  left out: {item.reason}")
-        return
-    for entry in found.entries:
-        when = entry.date.isoformat() + (f"..{entry.end_date.isoformat()}" if entry.end_date else "")
-        tags_text = f" [{', '.join(entry.tags)}]" if entry.tags else ""
-        click.echo(f"{when:<22} {entry.title}{tags_text}  ({entry.file})")
+    found = list_entries(_start(ctx, project_dir, output_format), _selection(since, until, tags, drafts))
+    _print(output_format, report.list_json(found), report.list_text(found, excluded))
 
 
 @main.command()
@@ -406,11 +298,11 @@ def list_command(ctx, since, until, tags, drafts, project_dir, output_format, ex
               help="Write it to this file (e.g. schema/entry.schema.json) instead of printing it.")
 def schema(which, output):
     """Print the JSON Schema of an entry (or of brochure.yaml), for editors and tools."""
-    from brochure.build import schema_text, write_schema
+    from brochure.commands.init import schema_text, write_schema
 
     if output:
         write_schema(which, output)
-        click.echo(f"wrote {_shown(output)}")
+        click.echo(f"wrote {report.shown(output)}")
         return
     click.echo(schema_text(which), nl=False)
 
@@ -421,14 +313,13 @@ def init(folder):
     """Start a brochure project in FOLDER (default: here): settings, a sample entry."""
     import datetime as dt
 
-    from brochure.build import init_project
+    from brochure.commands.init import init_project
 
     ctx = click.get_current_context()
     ctx.meta["brochure.format"] = "text"
     for path in init_project(folder, dt.date.today()):
-        click.echo(f"wrote {_shown(path)}")
-    click.echo(f"next: cd {_shown(folder)} && brochure new \"Our first item\" && brochure build"
-               if str(folder) != "." else "next: brochure new \"Our first item\" && brochure build")
+        click.echo(f"wrote {report.shown(path)}")
+    click.echo(report.next_steps(folder))
 
 
 def _tag(ctx, param, values):
@@ -448,9 +339,9 @@ def new(ctx, title, day, tags, project_dir):
     """Start a new entry file for TITLE, every optional field explained in a comment."""
     import datetime as dt
 
-    from brochure.build import new_entry
+    from brochure.commands.init import new_entry
 
     if not title.strip():
         raise click.BadParameter("the title is empty", param_hint="TITLE")
     path = new_entry(_start(ctx, project_dir), title.strip(), day.date() if day else dt.date.today(), tags)
-    click.echo(_shown(path))
+    click.echo(report.shown(path))

@@ -53,24 +53,22 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Profile:
-    """How the PDF is made: for screens, for the print shop, or for the archive."""
+class PrintOptions:
+    """brochure.yaml's print: section, as given there; what it leaves out has its default
+    here (the PDF variant's default is in pdf/profiles.py, with what each profile means)."""
 
-    name: str = "screen"  # screen, print or archive
-    variant: str = "pdf/ua-1"  # the PDF variant WeasyPrint labels the file with
-    bleed_mm: float = 0.0
+    bleed_mm: float = 3.0
     marks: bool = False  # crop marks, drawn in the slug outside the bleed
-    icc: Path | None = None  # the printer's CMYK profile (print)
-    condition: str = ""  # OutputConditionIdentifier of that profile, e.g. FOGRA39
-    min_ppi: int = 300  # images below this at their placed size are errors (print)
-    max_ppi: int = 450  # images above it are downsampled (print)
-    ink_limit: int = 300  # most total ink, in percent (print)
-    binding: str = "none"  # saddle-stitch pads the page count to a multiple of 4
+    icc: Path | None = None  # the print shop's CMYK profile; None: the one the install brings
+    condition: str = ""  # OutputConditionIdentifier of that profile, e.g. FOGRA51
+    min_ppi: int = 300  # images below this at their placed size are errors
+    max_ppi: int = 450  # images above it are downsampled
+    ink_limit: int = 300  # most total ink, in percent
 
 
 @dataclass(frozen=True)
 class Settings:
-    """brochure.yaml, with defaults filled in."""
+    """brochure.yaml. Each default is written here, once: what the file leaves out."""
 
     root: Path
     title: str
@@ -82,11 +80,13 @@ class Settings:
     order: str = "newest-first"
     theme: str = "default"
     page_size: str = "A4"
+    binding: str = "none"  # saddle-stitch pads a print file to a multiple of 4 pages
     entries_dir: str = "entries"
     output: str = "build/brochure.pdf"
     cover_image: Image | None = None  # printed full-bleed behind the cover
-    profiles: dict[str, Profile] = field(default_factory=dict, compare=False, hash=False)
     profile: str = "screen"  # the one build uses unless --profile says otherwise
+    print_options: PrintOptions = PrintOptions()
+    variants: dict[str, str] = field(default_factory=dict, compare=False, hash=False)  # profile -> PDF variant
 
 
 @dataclass(frozen=True)

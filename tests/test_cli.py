@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import jsonschema
-
 from conftest import REPO, run
 
 
@@ -54,12 +53,12 @@ def test_unknown_option_and_command_exit_2():
 
 
 def test_an_internal_error_is_one_line_and_exit_3(monkeypatch):
-    import brochure.catalogue
+    import brochure.commands.check
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(brochure.catalogue, "catalogue", broken)
+    monkeypatch.setattr(brochure.commands.check, "catalogue", broken)
     result = run("list")
     assert result.exit_code == 3
     assert result.stderr.splitlines() == [

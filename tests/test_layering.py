@@ -1,4 +1,4 @@
-"""The shape of the package: which module may import which (see ../shared/design.md)."""
+"""The shape of the package: which part may import which (see docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "brochure"
 
-# Foundation modules (errors, model, confine) hold data and the one confinement rule;
-# stages use them and nothing of each other; catalogue.py reads the project (settings,
-# entries, selection) and build.py makes and writes the outputs, orchestrating the
-# stages; parts.py orchestrates a render in parts (forked.py runs the child processes,
-# join.py assembles their PDFs); cli.py calls catalogue and build. The one exception:
-# cli parses --since/--until with timeline's
-# period syntax, so that a bad period is a command-line error (exit 2).
+# The foundation (errors, model, confine) holds data and the one confinement rule.
+# The stages (content, html, layout, pdf) use the foundation; layout also renders the
+# HTML of each part of a large brochure and reads the profile table (pdf.profiles), which
+# is data. commands orchestrate the stages; cli parses and calls commands, report prints.
+# The one exception: cli parses --since/--until with content.timeline's period syntax,
+# so that a bad period is a command-line error (exit 2).
 FOUNDATION = {"errors", "model", "confine"}
 ALLOWED = {
     "__init__": set(),
@@ -22,63 +21,104 @@ ALLOWED = {
     "errors": set(),
     "model": set(),
     "confine": set(),
-    "source": {"errors", "model"},
-    "validate": {"errors", "model", "confine"},
-    "preflight": {"errors", "model"},
-    "project": FOUNDATION,
-    "timeline": {"model"},
-    "render": FOUNDATION | {"__init__"},
-    "pdf": {"model", "confine"},
-    "images": set(),
-    "finish": {"model"},
-    "pdfcheck": {"model"},
-    "scaffold": set(),
-    "forked": set(),
-    "join": set(),
-    "parts": {"model", "render", "pdf", "forked", "join"},
-    "stamp": {"__init__"},
-    "watch": set(),
-    "catalogue": FOUNDATION | {"project", "source", "validate", "preflight", "timeline"},
-    "build": FOUNDATION | {"catalogue", "project", "source", "validate", "render", "pdf", "images", "finish",
-                           "pdfcheck", "scaffold", "stamp", "parts", "forked", "__init__"},
-    "cli": {"errors", "model", "timeline", "catalogue", "build", "watch", "__init__"},
+    "files": {"errors"},
+    "content": FOUNDATION,
+    "html": FOUNDATION | {"__init__"},
+    "pdf": FOUNDATION | {"files", "__init__"},
+    "layout": FOUNDATION | {"html", "pdf.profiles"},
+    "commands": FOUNDATION | {"files", "content", "html", "layout", "pdf", "__init__"},
+    "report": FOUNDATION | {"content.catalogue"},  # formats its records
+    "cli": {"errors", "model", "content.timeline", "pdf.profiles", "commands", "report", "__init__"},
 }
 
 
+def _room(path: Path) -> str:
+    """The package (content, html, …) or top-level module a file belongs to."""
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return parts[0]
+
+
 def _imports(path: Path) -> tuple[set[str], set[str]]:
+    """What `path` imports of brochure (as 'content', 'pdf.profiles', …) and of others."""
     ours, others = set(), set()
+    package = ".".join(("brochure", *path.relative_to(PACKAGE).parent.parts))
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-        names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else \
-            [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:  # relative: from . import x
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                module = f"{base}.{module}" if module else base
+            names = [module] if node.module else [f"{module}.{alias.name}" for alias in node.names]
+        else:
+            continue
         for name in names:
             if name == "brochure":
                 ours.add("__init__")
             elif name.startswith("brochure."):
-                ours.add(name.split(".")[1])
+                ours.add(name.removeprefix("brochure."))
             else:
                 others.add(name.split(".")[0])
     return ours, others
 
 
-def test_modules_import_only_what_the_design_allows():
-    modules = {path.stem: path for path in PACKAGE.glob("*.py")}
-    assert set(modules) == set(ALLOWED), "a new module needs a line in ALLOWED"
-    for name, path in modules.items():
+def _allowed(room: str, imported: str) -> bool:
+    if imported.split(".")[0] == room:
+        return True  # a room uses its own modules
+    return any(imported == rule or imported.startswith(rule + ".") for rule in ALLOWED[room])
+
+
+def _modules():
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def test_every_room_imports_only_what_the_design_allows():
+    rooms = {_room(path) for path in _modules()}
+    assert rooms == set(ALLOWED), "a new package or top-level module needs a line in ALLOWED"
+    for path in _modules():
         ours, _ = _imports(path)
-        assert ours <= ALLOWED[name], f"{name} imports {ours - ALLOWED[name]}"
+        wrong = {name for name in ours if not _allowed(_room(path), name)}
+        assert not wrong, f"{path.relative_to(PACKAGE)} imports {wrong}"
 
 
-def test_only_cli_knows_click_only_pdf_knows_weasyprint_and_pikepdf_stays_in_three():
-    for path in PACKAGE.glob("*.py"):
-        _, others = _imports(path)
-        assert ("click" in others) == (path.stem == "cli"), path.stem
-        assert ("weasyprint" in others) == (path.stem == "pdf"), path.stem
-        assert ("pikepdf" in others) == (path.stem in ("finish", "join", "pdfcheck")), path.stem
+def _importers(library: str) -> set[str]:
+    return {path.relative_to(PACKAGE).as_posix() for path in _modules() if library in _imports(path)[1]}
 
 
-def test_only_build_writes_files():
-    writing = re.compile(r"write_bytes\(|write_text\(|os\.replace\(|\.mkdir\(|\.unlink\(|shutil\.(copy|move|rmtree)|mkstemp\("
-                         r"|open\([^)]*['\"][wxa]b?\+?['\"]")
-    for path in PACKAGE.glob("*.py"):
-        writes = bool(writing.search(path.read_text("utf-8")))
-        assert writes == (path.stem == "build"), path.stem
+def test_only_cli_knows_click_only_layout_knows_weasyprint_and_pydyf():
+    assert _importers("click") == {"cli.py"}
+    assert _importers("weasyprint") == {"layout/engine.py", "layout/internals.py"}
+    assert _importers("pydyf") == {"layout/internals.py"}
+    assert _importers("pikepdf") <= {"pdf/finish.py", "layout/join.py", "pdf/preflight/__init__.py",
+                                     "pdf/preflight/scanner.py", "pdf/preflight/rules.py"}
+
+
+def test_private_weasyprint_and_pydyf_names_are_used_in_internals_only():
+    private = re.compile(r"\._page_box\b|\bpage_references\b|\bmd5\b|\.replacement\b|\bReplacedBox\b")
+    users = {path.relative_to(PACKAGE).as_posix() for path in _modules() if private.search(path.read_text("utf-8"))}
+    assert users == {"layout/internals.py"}
+
+
+def test_only_files_writes_files():
+    writing = re.compile(r"write_bytes\(|write_text\(|os\.replace\(|\.mkdir\(|\.unlink\(|shutil\.(copy|move|rmtree)"
+                         r"|mkstemp\(|open\([^)]*['\"][wxa]b?\+?['\"]")
+    writers = {path.relative_to(PACKAGE).as_posix() for path in _modules() if writing.search(path.read_text("utf-8"))}
+    assert writers == {"files.py"}
+
+
+def test_no_module_over_350_lines():
+    long = {path.relative_to(PACKAGE).as_posix(): lines for path in _modules()
+            if (lines := len(path.read_text("utf-8").splitlines())) > 350}
+    assert not long
+
+
+def test_no_function_over_80_lines():
+    long = []
+    for path in _modules():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > 80:
+                    long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name} ({length} lines)")
+    assert not long

@@ -6,9 +6,8 @@ import io
 import re
 
 import pikepdf
-from fontTools.ttLib import TTFont
-
 from conftest import REPO, outline_titles, page_texts, run, run_json, squash
+from fontTools.ttLib import TTFont
 
 # The 14 headlines in the order of ../shared/seed/eu-unodc-brochure.txt.
 SOURCE_ORDER = [

@@ -1,0 +1,102 @@
+"""Problems found while laying out or checking the PDF, told against the file the user
+can fix: the entry whose picture failed, the entry on the page a preflight rule names,
+brochure.yaml for the cover, the theme for a stylesheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from brochure.confine import is_inside
+from brochure.content.settings import SETTINGS_FILE
+from brochure.errors import ContentError, Problem
+from brochure.html.theme import asset_url
+from brochure.layout.engine import PdfResult
+from brochure.layout.internals import PlacedImage, image_id
+from brochure.model import Entry, Settings
+from brochure.pdf.preflight.rules import Rule, pages_text
+from brochure.pdf.profiles import Profile
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A local image of the brochure and where it is named (for messages)."""
+
+    path: Path
+    url: str  # its address in the HTML
+    file: str  # the entry (or brochure.yaml) naming it
+    src: str
+    where: tuple[int, int]
+
+
+def pictures(settings: Settings, entries: list[Entry]) -> list[Picture]:
+    named = [(entry.file, entry.image) for entry in entries if entry.image and entry.image.path]
+    if settings.cover_image:
+        named.append((SETTINGS_FILE, settings.cover_image))
+    return [Picture(image.path, asset_url(settings, image.path), file, image.src, image.where)
+            for file, image in named if image.path]
+
+
+def resolution_problems(pictures: list[Picture], placed: list[PlacedImage],
+                        profile: Profile) -> tuple[list[Problem], dict[str, float]]:
+    """Pictures printed below the floor are errors; above the ceiling, the factor to
+    scale them down by."""
+    by_id = {image_id(picture.url): picture for picture in pictures}
+    lowest: dict[str, tuple[float, int]] = {}
+    for image in placed:
+        if image.image_id in by_id and (image.image_id not in lowest or image.ppi < lowest[image.image_id][0]):
+            lowest[image.image_id] = (image.ppi, image.page)
+    problems, scales = [], {}
+    for identifier, (ppi, page) in sorted(lowest.items(), key=lambda item: by_id[item[0]].file):
+        picture = by_id[identifier]
+        if ppi < profile.min_ppi - 0.5:
+            problems.append(Problem(picture.file, *picture.where, "image.src" if picture.file != SETTINGS_FILE
+                                    else "cover.image",
+                                    f"image {picture.src!r} prints at {ppi:.0f} ppi (page {page}); print needs "
+                                    f"at least {profile.min_ppi} ppi",
+                                    f"use a larger original, about {profile.min_ppi / ppi:.1f} times as wide"))
+        elif ppi > profile.max_ppi + 0.5:
+            scales[picture.url] = profile.max_ppi / ppi
+    return problems, scales
+
+
+_PREFLIGHT_HINTS = {
+    "colour spaces": "a colour the theme's print.css does not give in CMYK; see the theme",
+    "image resolution": "use a larger original",
+    "transparency": "PDF/X-1a allows no transparency: use pdf/x-4, or remove it from the theme",
+}
+
+
+def preflight_problems(rule: Rule, entries: list[Entry], item_ids: list[str], first_pages: dict[str, int],
+                       root: Path, target: Path) -> list[Problem]:
+    """A failed preflight rule, told against the entries on the pages it names (the
+    contents and the cover belong to brochure.yaml and the theme)."""
+    hint = _PREFLIGHT_HINTS.get(rule.name, "")
+    starts = sorted((first_pages.get(item_id, 0), entry.file) for entry, item_id in zip(entries, item_ids))
+    owners: dict[str, list[int]] = {}
+    for page in rule.pages:
+        earlier = [file for start, file in starts if start and start <= page]
+        owners.setdefault(earlier[-1] if earlier else SETTINGS_FILE, []).append(page)
+    if not owners:
+        shown = target.relative_to(root).as_posix() if is_inside(root, target) else str(target)
+        return [Problem(shown, 0, 0, "", f"preflight: {rule.name}: {rule.message}", hint)]
+    return [Problem(file, 0, 0, "", f"preflight: {rule.name}: {rule.message} (page {pages_text(pages)})", hint)
+            for file, pages in owners.items()]
+
+
+def raise_render_problems(result: PdfResult, settings: Settings, theme: Path, pictures: list[Picture],
+                          entries: list[Entry]) -> None:
+    """What WeasyPrint could not load or was refused, against the entry naming it."""
+    theme_name = f"styles/{settings.theme}" if is_inside(settings.root, theme) else f"theme '{settings.theme}'"
+    problems = [Problem(theme_name, 0, 0, "", f"refused to read {url}",
+                        "a theme may only use files inside the project or the theme")
+                for url in result.refused]
+    # WeasyPrint names the address that failed: find the entry whose image it is.
+    owners = {picture.url: picture.file for picture in pictures}
+    owners.update({entry.image.src: entry.file for entry in entries if entry.image and not entry.image.path})
+    problems += [Problem(next((file for url, file in owners.items() if url in message), theme_name),
+                         0, 0, "", message, "") for message in result.errors
+                 if not any(url in message for url in result.refused)]
+    if problems:
+        raise ContentError(problems)

@@ -1,0 +1,264 @@
+"""brochure build: from brochure.yaml and the entries to the PDF, in named stages.
+
+Everything is read and checked before anything is written; the PDF is written once,
+atomically, and only after the preflight of its profile passed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from brochure.content.catalogue import (
+    Catalogue,
+    Excluded,
+    document_date,
+    entry_summary,
+    input_files,
+    selected,
+)
+from brochure.content.settings import load_settings, theme_folder
+from brochure.errors import ContentError
+from brochure.files import checked_output, write_atomically
+from brochure.layout.parts import PART_FROM
+from brochure.model import Selection, Settings
+from brochure.pdf.profiles import Profile, resolve
+
+Progress = Callable[[str], None]
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the command line asked of one build."""
+
+    selection: Selection = Selection()
+    output: Path | None = None  # None: the settings' output
+    profile: str | None = None  # None: the settings' profile
+    allow_remote_images: bool = False
+    force: bool = False  # render even when no input changed
+    jobs: int | None = None  # layout processes; None: one per core, 1: all in this process
+    part_from: int = PART_FROM  # items from which a brochure over several years is laid out in parts
+
+
+@dataclass
+class BuildReport:
+    output: Path
+    included: list[dict]  # file, date, end_date, title, tags, draft, first_page of each item, in order
+    excluded: list[Excluded]
+    pages: int
+    size: int
+    seconds: float
+    profile: str = "screen"
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    preflight: list[dict] = field(default_factory=list)  # the rules checked, for print and archive
+    up_to_date: bool = False  # nothing changed since the last build: nothing was rendered
+
+    def summary(self) -> dict:
+        """What a later build that finds nothing changed reports again."""
+        return {"included": self.included, "excluded": [item.as_dict() for item in self.excluded],
+                "pages": self.pages, "size": self.size, "profile": self.profile, "preflight": self.preflight}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A build's settings, profile, theme and output, resolved once."""
+
+    settings: Settings
+    profile: Profile
+    theme: Path
+    output: Path
+
+
+def build(start: Path, options: BuildOptions, progress: Progress = _quiet) -> BuildReport:
+    """Build the PDF. A large brochure over several years is laid out in parts by
+    `options.jobs` processes (see layout/parts.py)."""
+    from brochure.commands import uptodate
+    from brochure.layout.engine import load_weasyprint
+    from brochure.layout.processes import Here, StandBy
+
+    began = time.monotonic()
+    jobs = options.jobs or os.cpu_count() or 1
+    # WeasyPrint's import (a third of a second) goes on in a child, on another core,
+    # while this process reads the entries; the child then lays out the brochure. It
+    # starts before the up-to-date check, which it would otherwise wait for: a build
+    # with nothing to do pays some 10 ms for it.
+    with StandBy(load_weasyprint) if jobs > 1 else Here() as layout:
+        settings = load_settings(start)
+        profile = resolve(options.profile or settings.profile, settings)
+        plan = _Plan(settings, profile, theme_folder(settings), options.output or settings.root / settings.output)
+        # Remote pictures cannot be vouched for, so they always build.
+        vouched = not options.allow_remote_images
+        previous = uptodate.last_build(settings, plan.output) if vouched else None
+        if previous and not options.force and (summary := uptodate.unchanged(
+                previous, settings, plan.theme, profile, options.selection, plan.output)):
+            return BuildReport(plan.output, summary["included"],
+                               [Excluded.from_dict(item) for item in summary["excluded"]], summary["pages"],
+                               summary["size"], time.monotonic() - began, summary["profile"],
+                               preflight=summary["preflight"], up_to_date=True)
+        report = _render_and_write(plan, options, jobs, layout, progress, began)
+        if vouched:
+            pictures = [settings.root / item["picture"] for item in report.included if item.get("picture")]
+            if settings.cover_image and settings.cover_image.path:
+                pictures.append(settings.cover_image.path)
+            uptodate.write_stamp(settings, plan.theme, profile, options.selection, report.output, pictures,
+                                 report.summary(), previous)
+        return report
+
+
+def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, progress: Progress,
+                      began: float) -> BuildReport:
+    from brochure.commands import blame
+    from brochure.layout import parts  # WeasyPrint is heavy: only builds pay for it
+    from brochure.pdf.finish import finish
+
+    settings, profile = plan.settings, plan.profile
+    progress("Reading and validating entries")
+    found = selected(settings, options.selection, options.allow_remote_images)
+    entries, timings = found.entries, found.timings
+    progress("Rendering HTML")
+    stage = time.monotonic()
+    target = checked_output(plan.output, input_files(settings, entries, plan.theme))
+    pictures = blame.pictures(settings, entries)
+    html, item_ids = _html(plan, found)
+    substitutes = _press_pictures(plan, pictures, {}, progress)
+    timings["rendering"] = time.monotonic() - stage
+    identifier = _fingerprint(html, plan, pictures)
+    in_parts = parts.worth_it(entries, plan.theme, jobs, options.part_from)
+    if in_parts:
+        layout.close()  # the parts are laid out in children of their own
+
+    def lay_out():
+        if in_parts:
+            result = parts.render_in_parts(settings, entries, plan.theme, document_date(entries), profile,
+                                           identifier, _remote(found), substitutes, jobs,
+                                           item_ids, progress)
+        else:
+            result = layout.call(_write_pdf, html, plan, identifier, _remote(found), substitutes,
+                                 progress=progress)
+        blame.raise_render_problems(result, settings, plan.theme, pictures, entries)
+        return result
+
+    result = lay_out()
+    warnings = list(result.warnings)
+    if profile.purpose.press:
+        problems, scales = blame.resolution_problems(pictures, result.images, profile)
+        if problems:
+            raise ContentError(problems)
+        if scales:
+            # Pictures far sharper than print can show: scale them down and lay out again
+            # (the layout does not change: the theme gives pictures their size).
+            progress("Downsampling images")
+            substitutes = _press_pictures(plan, pictures, scales, progress)
+            result = lay_out()
+            warnings.append(f"{len(scales)} image(s) above {profile.max_ppi} ppi were downsampled")
+    layout.close()  # laid out: its memory is not needed for the rest
+    stage = time.monotonic()
+    finished = finish(result.data, profile)
+    if finished.blank_pages:
+        warnings.append(f"added {finished.blank_pages} blank page(s) at the end: saddle stitching needs "
+                        "a multiple of 4 pages")
+    rules: list = []
+
+    def preflight_or_refuse(written: Path) -> None:
+        from brochure.pdf.preflight import preflight
+
+        rules.extend(preflight(written, profile))
+        failed = [rule for rule in rules if rule.status == "fail"]
+        if failed:
+            raise ContentError([problem for rule in failed for problem in blame.preflight_problems(
+                rule, entries, item_ids, result.first_pages, settings.root, target)])
+
+    write_atomically(target, finished.data, preflight_or_refuse if profile.purpose.preflight_on_build else None)
+    warnings += [f"preflight: {rule.name}: {rule.message}" for rule in rules if rule.status == "skip"]
+    timings.update(result.timings)
+    timings["writing"] += time.monotonic() - stage
+    included = [entry_summary(entry) | {"first_page": result.first_pages.get(item_id, 0)}
+                | ({"picture": entry.image.path.relative_to(settings.root.resolve()).as_posix()}
+                   if entry.image and entry.image.path else {})
+                for entry, item_id in zip(entries, item_ids)]
+    return BuildReport(target, included, found.excluded, result.pages + finished.blank_pages, len(finished.data),
+                       time.monotonic() - began, profile.name, warnings, timings,
+                       [rule.as_dict() for rule in rules])
+
+
+def _html(plan: _Plan, found: Catalogue) -> tuple[str, list[str]]:
+    from brochure.html.theme import render_html
+
+    return render_html(plan.settings, found.entries, plan.theme, document_date(found.entries),
+                       profile=plan.profile.name, printed_links=plan.profile.purpose.printed_links,
+                       bleed_mm=plan.profile.bleed_mm)
+
+
+def _press_pictures(plan: _Plan, pictures, scales: dict[str, float], progress: Progress) -> dict[str, bytes]:
+    """The pictures converted to the press's CMYK (and scaled by `scales`), by address;
+    none for a profile that is not for a press."""
+    if not plan.profile.purpose.press or not plan.profile.icc:
+        return {}
+    from brochure.pdf.pictures import prepared
+
+    if not scales:
+        progress("Converting images to CMYK")
+    return {picture.url: prepared(plan.settings.root, picture.path, plan.profile.icc, scales.get(picture.url, 1.0))
+            for picture in pictures}
+
+
+def _remote(found: Catalogue) -> frozenset[str]:
+    """The web addresses of pictures the user allowed with --allow-remote-images."""
+    return frozenset(entry.image.src for entry in found.entries if entry.image and not entry.image.path)
+
+
+def _fingerprint(html: str, plan: _Plan, pictures) -> bytes:
+    """What the PDF's /ID is made from: the HTML, the profile and every file it reads."""
+    import hashlib
+
+    from brochure import __version__
+    from brochure.content.settings import theme_files
+
+    digest = hashlib.sha256(f"brochure {__version__}\n".encode())
+    digest.update((html + repr(plan.profile)).encode("utf-8"))
+    for path in theme_files(plan.theme) + [picture.path for picture in pictures]:
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def _write_pdf(html: str, plan: _Plan, identifier: bytes, remote: frozenset[str], substitutes: dict[str, bytes],
+               progress=None):
+    from brochure.layout.engine import write_pdf
+
+    return write_pdf(html, plan.settings.root, plan.theme, identifier, plan.profile, remote, substitutes,
+                     progress=progress)
+
+
+def output_name(template: str, since: str | None, until: str | None) -> Path:
+    """-o with placeholders for scripted releases: {since}, {until}, and {period} (the
+    period itself when --since and --until name the same one, else since_until).
+    Raises ValueError saying what is wrong with the template."""
+    import string
+
+    fields = {"since": since, "until": until,
+              "period": since if since == until else (f"{since}_{until}" if since and until else None)}
+    try:
+        parts = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(template)
+                 if name is not None]
+    except ValueError as error:
+        raise ValueError(f"{template!r}: {error}") from None
+    if any(spec or conversion for _, spec, conversion in parts):
+        raise ValueError(f"{template!r}: placeholders take no conversion or format, only {{since}}, {{until}}, "
+                         "{period}")
+    wanted = {name for name, _, _ in parts}
+    unknown = wanted - set(fields)
+    if unknown:
+        raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; use {{since}}, {{until}} or {{period}}")
+    for name in sorted(wanted):
+        if fields[name] is None:
+            needs = "--since and --until" if name == "period" else f"--{name}"
+            raise ValueError(f"{{{name}}} needs {needs}")
+    return Path(template.format(**fields))

@@ -1,0 +1,170 @@
+"""The project: where brochure.yaml is (upwards from a folder), and its settings."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from brochure.confine import is_inside, resolve_inside
+from brochure.content.schema import schema_problems
+from brochure.content.yaml_reader import read_yaml
+from brochure.errors import ContentError, Problem
+from brochure.model import Image, PrintOptions, Settings, YamlDocument
+
+SETTINGS_FILE = "brochure.yaml"
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding brochure.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    raise ContentError([Problem(str(start), 0, 0, "", f"no {SETTINGS_FILE} found here or in any parent folder",
+                                "run 'brochure init' to start a project, or pass -C DIR")])
+
+
+# brochure.yaml's keys (a path of keys for nested ones) and the Settings field each fills.
+_FIELDS = {("subtitle",): "subtitle", ("publisher",): "publisher", ("intro",): "intro", ("period",): "period",
+           ("language",): "language", ("order",): "order", ("theme",): "theme", ("page", "size"): "page_size",
+           ("page", "binding"): "binding", ("entries",): "entries_dir", ("output",): "output",
+           ("profile",): "profile"}
+_PRINT_FIELDS = {"marks": "marks", "condition": "condition", "min_ppi": "min_ppi", "max_ppi": "max_ppi",
+                 "ink_limit": "ink_limit"}
+
+
+def _given(data: dict, keys: tuple[str, ...]):
+    for key in keys:
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data
+
+
+def load_settings(start: Path) -> Settings:
+    """Find the project from `start` and read brochure.yaml as safely as any entry."""
+    root = find_root(start)
+    document, problems = read_yaml(root / SETTINGS_FILE, SETTINGS_FILE, kind="settings")
+    if document is not None:
+        problems = schema_problems(document, "settings", SETTINGS_FILE)
+        if not problems:
+            settings, problems = settings_from(document, root)
+    if problems:
+        raise ContentError(problems)
+    return settings
+
+
+def settings_from(document: YamlDocument, root: Path) -> tuple[Settings | None, list[Problem]]:
+    """Settings from a schema-valid brochure.yaml; what it leaves out keeps the default
+    written in Settings. The folders it names must be inside the project."""
+    data = document.data
+    given = {name: value.strip() if isinstance(value, str) and name in ("subtitle", "publisher", "intro", "period")
+             else value for keys, name in _FIELDS.items() if (value := _given(data, keys)) is not None}
+    problems = []
+    for key, name in (("entries", "entries_dir"), ("output", "output")):
+        value = given.get(name, getattr(Settings, name))
+        if Path(value).is_absolute() or not is_inside(root, root / value) or (root / value).resolve() == root.resolve():
+            line, column = document.where((key,))
+            problems.append(Problem(SETTINGS_FILE, line, column, key, f"{value!r} is not inside the project folder",
+                                    f"write a path relative to {SETTINGS_FILE}, such as {getattr(Settings, name)}"))
+    cover_image, found = _cover_image(document, root)
+    problems += found
+    print_options, found = _print_options(document, root)
+    problems += found
+    if problems:
+        return None, problems
+    variants = {name: data[name]["variant"] for name in ("print", "archive") if "variant" in data.get(name, {})}
+    return Settings(root=root, title=data["title"].strip(), cover_image=cover_image, print_options=print_options,
+                    variants=variants, **given), []
+
+
+def _file(document: YamlDocument, root: Path, location: tuple, what: str) -> tuple[Path | None, list[Problem]]:
+    """A file named in brochure.yaml, relative to it and inside the project."""
+    reference = document.data
+    for key in location:
+        reference = reference[key]
+    path, reason = resolve_inside(root, root, reference)
+    line, column = document.where(location)
+    field = ".".join(location)
+    if path is None:
+        return None, [Problem(SETTINGS_FILE, line, column, field, f"{reference!r} {reason}",
+                              f"put the {what} in the project and name it relative to {SETTINGS_FILE}")]
+    if not path.is_file():
+        return None, [Problem(SETTINGS_FILE, line, column, field, f"{what} {reference!r} not found",
+                              f"paths are relative to {SETTINGS_FILE}")]
+    return path, []
+
+
+def _cover_image(document: YamlDocument, root: Path) -> tuple[Image | None, list[Problem]]:
+    cover = document.data.get("cover")
+    if not cover:
+        return None, []
+    path, problems = _file(document, root, ("cover", "image"), "image")
+    if path is None:
+        return None, problems
+    return Image(src=cover["image"], path=path, alt=cover["alt"], credit=cover.get("credit", ""),
+                 where=document.where(("cover", "image"))), []
+
+
+def _print_options(document: YamlDocument, root: Path) -> tuple[PrintOptions, list[Problem]]:
+    """The print: section, checked: the print shop's ICC profile must be a CMYK output
+    profile, a condition goes with it, and min_ppi must not exceed max_ppi."""
+    options = document.data.get("print", {})
+    given = {name: options[key] for key, name in _PRINT_FIELDS.items() if key in options}
+    if "bleed" in options:
+        given["bleed_mm"] = float(options["bleed"][:-2])
+    problems = []
+    if "icc" in options:
+        given["icc"], problems = _file(document, root, ("print", "icc"), "ICC profile")
+        if given["icc"] is not None and (trouble := _not_a_printer_profile(given["icc"])):
+            line, column = document.where(("print", "icc"))
+            problems.append(Problem(SETTINGS_FILE, line, column, "print.icc", f"{options['icc']!r} {trouble}",
+                                    "use the CMYK output profile the print shop gives (e.g. FOGRA39, FOGRA51)"))
+    elif "condition" in options:
+        line, column = document.where(("print", "condition"))
+        problems.append(Problem(SETTINGS_FILE, line, column, "print.condition",
+                                "a condition names the print shop's own profile, and no print.icc is given",
+                                "add print.icc, or remove print.condition (the built-in profile is FOGRA39)"))
+    result = PrintOptions(**given)
+    if result.min_ppi > result.max_ppi:
+        line, column = document.where(("print", "min_ppi"))
+        problems.append(Problem(SETTINGS_FILE, line, column, "print.min_ppi",
+                                f"min_ppi ({result.min_ppi}) is above max_ppi ({result.max_ppi})",
+                                "lower min_ppi or raise max_ppi"))
+    return result, problems
+
+
+def _not_a_printer_profile(path: Path) -> str:
+    """Why the file is not a CMYK output (printer) ICC profile, or ""."""
+    from PIL import ImageCms
+
+    try:
+        profile = ImageCms.getOpenProfile(str(path)).profile
+    except (OSError, ImageCms.PyCMSError):
+        return "is not an ICC profile"
+    if profile.xcolor_space.strip() != "CMYK":
+        return f"is an {profile.xcolor_space.strip()} profile, not a CMYK one"
+    if profile.device_class != "prtr":
+        return f"is a {profile.device_class} profile, not an output (printer) profile"
+    return ""
+
+
+def theme_files(theme: Path) -> list[Path]:
+    """Every file of a theme that really lies in it, in a stable order."""
+    return sorted(path for path in theme.rglob("*") if path.is_file() and is_inside(theme, path))
+
+
+def theme_folder(settings: Settings) -> Path:
+    """The project's own styles/NAME/ when it exists, else the built-in theme of that name."""
+    own = settings.root / "styles" / settings.theme
+    if own.is_dir():
+        if not is_inside(settings.root, own):
+            raise ContentError([Problem("brochure.yaml", 0, 0, "theme",
+                                        f"styles/{settings.theme} leads outside the project folder",
+                                        "keep the theme's files inside the project")])
+        return own
+    built_in = Path(str(resources.files("brochure").joinpath("styles", settings.theme)))
+    if built_in.is_dir():
+        return built_in
+    raise ContentError([Problem("brochure.yaml", 0, 0, "theme", f"theme '{settings.theme}' not found",
+                                f"create styles/{settings.theme}/ or use theme: default")])

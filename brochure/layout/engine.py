@@ -1,0 +1,179 @@
+"""HTML -> PDF with WeasyPrint, reading files only from the project and the theme.
+
+The profile decides the PDF variant and what is added to the theme's CSS: for print
+the printer's CMYK profile as output intent and the bleed; for the archive, no
+image interpolation (forbidden in PDF/A).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+import mimetypes
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from brochure.confine import is_inside
+from brochure.layout.internals import (
+    PlacedImage,
+    fetched,
+    placed_images,
+    remember_page_references,
+)
+from brochure.model import ASSET_ORIGIN, PROJECT_URL, THEME_URL
+from brochure.pdf.profiles import Profile
+
+ICC_URL = ASSET_ORIGIN + "icc/"
+PRESS = "--press"  # the name the printer's profile gets in CSS, and so the output intent
+
+
+@dataclass
+class PdfResult:
+    data: bytes
+    pages: int
+    first_pages: dict[str, int]  # HTML id of each item -> its 1-based first page
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # resources that failed to load
+    refused: list[str] = field(default_factory=list)  # addresses the fetcher would not read
+    timings: dict[str, float] = field(default_factory=dict)  # layout, writing: seconds
+    images: list[PlacedImage] = field(default_factory=list)
+
+
+def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], substitutes: dict[str, bytes],
+                      refused: list[str]):
+    """A WeasyPrint URL fetcher that serves files under our pseudo-address only, plus the
+    exact web addresses in `remote` (images the user allowed with --allow-remote-images).
+    `substitutes` replace the bytes of some addresses (images prepared for print).
+
+    Anything else (http, ftp, file, data:…) is refused and remembered, so the build can
+    report it instead of WeasyPrint silently leaving the resource out.
+    """
+    from weasyprint import URLFetcher
+
+    roots = {prefix: folder.resolve() for prefix, folder in folders.items()}
+
+    class ConfinedFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url in substitutes:
+                return fetched(url, substitutes[url], "image/jpeg")
+            for prefix, root in roots.items():
+                if url.startswith(prefix):
+                    relative = unquote(urlsplit(url[len(prefix):]).path)
+                    path = (root / relative).resolve()
+                    if is_inside(root, path) and path.is_file():
+                        mime, _ = mimetypes.guess_type(path.name)
+                        return fetched(url, path.read_bytes(), mime or "application/octet-stream")
+                    break
+            else:
+                if url in remote:
+                    return super().fetch(url, headers)
+            refused.append(url)
+            raise ValueError(f"brochure reads files inside the project only: {url}")
+
+    return ConfinedFetcher(timeout=20, allow_redirects=False)
+
+
+def _profile_css(profile: Profile) -> str:
+    if profile.purpose.press:
+        # The printer's profile becomes the output intent; colours stay DeviceCMYK as the
+        # theme's print.css writes them. WeasyPrint's own marks are RGB: ours are drawn later.
+        return (f"@color-profile {PRESS} {{ src: url({ICC_URL}{profile.icc.name});"
+                " components: cyan, magenta, yellow, black; }\n"
+                f"@page {{ bleed: {profile.bleed_mm}mm; marks: none; }}\n")
+    if profile.purpose.crisp_images:
+        return "img { image-rendering: crisp-edges; }\n"  # /Interpolate is forbidden in PDF/A
+    return ""
+
+
+def _options(profile: Profile) -> dict:
+    options = {"pdf_variant": profile.variant}
+    if profile.purpose.press:
+        options["output_intent"] = PRESS
+    return options
+
+
+class _Collect(logging.Handler):
+    """WeasyPrint's own messages: errors (a resource that failed to load) and warnings
+    (CSS it does not support)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+    def emit(self, record):
+        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(record.getMessage())
+
+
+class _Steps(logging.Handler):
+    """Passes WeasyPrint's progress steps ("Step 5 - Creating layout", …) on."""
+
+    def __init__(self, progress):
+        super().__init__(logging.INFO)
+        self.progress = progress
+
+    def emit(self, record):
+        self.progress(record.getMessage())
+
+
+def load_weasyprint():
+    """WeasyPrint, imported (a third of a second the first time), e.g. before forking
+    processes that use it."""
+    import weasyprint
+
+    remember_page_references()
+    return weasyprint
+
+
+def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, profile: Profile,
+              remote: frozenset[str] = frozenset(), substitutes: dict[str, bytes] | None = None,
+              progress=None) -> PdfResult:
+    """Lay out and write the brochure. `identifier` seeds the PDF /ID so that identical
+    inputs give identical bytes; `progress` receives WeasyPrint's own step messages."""
+    weasyprint = load_weasyprint()  # heavy: imported only when a PDF is really made
+
+    refused: list[str] = []
+    folders = {THEME_URL: theme, PROJECT_URL: project_root}
+    if profile.icc:
+        folders[ICC_URL] = profile.icc.parent
+    fetcher = _confined_fetcher(folders, remote, substitutes or {}, refused)
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    steps = _Steps(progress) if progress else None
+    if steps:
+        weasyprint.PROGRESS_LOGGER.addHandler(steps)
+    # WeasyPrint makes millions of small objects and frees them by reference counting;
+    # the cycle collector mostly walks them in vain. Off during the render: 9-12 % faster
+    # for some 10 % more memory (measured, see ../shared/notes and bench/).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        began = time.monotonic()
+        extra = _profile_css(profile)
+        color_profiles: dict = {}  # shared, so that the profile's @color-profile reaches the document
+        stylesheets = [weasyprint.CSS(string=extra, base_url=ASSET_ORIGIN, url_fetcher=fetcher,
+                                      color_profiles=color_profiles)] if extra else []
+        document = weasyprint.HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=fetcher).render(
+            stylesheets=stylesheets, color_profiles=color_profiles, **_options(profile))
+        laid_out = time.monotonic()
+        first_pages: dict[str, int] = {}
+        for number, page in enumerate(document.pages, 1):
+            for anchor in page.anchors:
+                first_pages.setdefault(anchor, number)
+        data = document.write_pdf(pdf_identifier=hashlib.sha256(identifier).hexdigest()[:32].encode(),
+                                  **_options(profile))
+        written = time.monotonic()
+    finally:
+        if collecting:
+            gc.enable()
+        logger.removeHandler(collect)
+        if steps:
+            weasyprint.PROGRESS_LOGGER.removeHandler(steps)
+    return PdfResult(data, len(document.pages), first_pages, collect.warnings, collect.errors, refused,
+                     {"layout": laid_out - began, "writing": written - laid_out},
+                     # Only print checks the resolution of its pictures against their size.
+                     placed_images(document) if profile.purpose.press else [])

@@ -1,0 +1,105 @@
+"""Every name brochure uses that WeasyPrint or pydyf does not document: in one place.
+
+Each one is an assumption about WeasyPrint 70 and pydyf 0.11 to 0.13 (both pinned in
+pyproject.toml). `broken_assumptions()` checks them all; tests/layout/test_internals.py
+fails loudly, naming the one that broke, when a new release changes any of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+
+@dataclass
+class PlacedImage:
+    """An image as laid out: which one (WeasyPrint's id, see image_id), on which page,
+    at what effective resolution."""
+
+    image_id: str
+    page: int
+    ppi: float
+
+
+def image_id(url: str) -> str:
+    """WeasyPrint's name for the image at `url`: the MD5 of its address (weasyprint.images)."""
+    return hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+
+
+def fetched(url: str, data: bytes, mime: str):
+    """What a URL fetcher returns for `url` (weasyprint.urls.URLFetcherResponse)."""
+    from weasyprint.urls import URLFetcherResponse
+
+    return URLFetcherResponse(url, data, {"Content-Type": mime})
+
+
+def placed_images(document) -> list[PlacedImage]:
+    """The effective resolution of every raster image as laid out: its pixels over the
+    size it is drawn at (object-fit: cover draws it larger than its box, and crops).
+    Walks each page's box tree (`page._page_box`), which WeasyPrint keeps private."""
+    from weasyprint.formatting_structure.boxes import ReplacedBox
+    from weasyprint.images import RasterImage
+
+    placed = []
+    for number, page in enumerate(document.pages, 1):
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            box = getattr(box, "_box", box)  # an absolutely positioned box sits in a placeholder
+            stack.extend(getattr(box, "children", ()))
+            if isinstance(box, ReplacedBox) and isinstance(box.replacement, RasterImage):
+                image = box.replacement
+                if not (box.width and box.height and image.width and image.height):
+                    continue
+                scale_x, scale_y = box.width / image.width, box.height / image.height
+                fit = box.style["object_fit"]
+                if fit == "cover":
+                    scale_x = scale_y = max(scale_x, scale_y)
+                elif fit in ("contain", "scale-down"):
+                    scale_x = scale_y = min(scale_x, scale_y)
+                # CSS pixels are 1/96 in: pixels per inch = 96 / (CSS px per image pixel).
+                placed.append(PlacedImage(image.id, number, 96 / max(scale_x, scale_y)))
+    return placed
+
+
+def remember_page_references() -> None:
+    """WeasyPrint 70 asks pydyf for the references of all pages once per tagged element
+    and per link, and pydyf builds that list anew each time: quadratic in pages, 0.6 s
+    of the 4.5 s it takes to write a 300-page part, and the larger share of a long
+    single render. The list is kept until a page is added; the PDF is the same, byte
+    for byte (tests/layout/test_internals.py)."""
+    import pydyf
+
+    built = getattr(pydyf.PDF, "page_references", None)
+    if not isinstance(built, property) or hasattr(built.fget, "built"):
+        return  # a pydyf that works otherwise (broken_assumptions says so), or already done
+
+    def page_references(pdf):
+        count = len(pdf.pages["Kids"])
+        if getattr(pdf, "_page_references", (None,))[0] != count:
+            pdf._page_references = (count, built.fget(pdf))
+        return pdf._page_references[1]
+
+    page_references.built = built  # type: ignore[attr-defined]
+    pydyf.PDF.page_references = property(page_references)  # type: ignore[method-assign,assignment]
+
+
+def broken_assumptions() -> list[str]:
+    """What of the above no longer holds for the installed WeasyPrint and pydyf."""
+    import pydyf
+    from weasyprint import HTML, images, urls
+    from weasyprint.formatting_structure import boxes
+
+    broken = []
+    references = getattr(pydyf.PDF, "page_references", None)
+    if not isinstance(references, property):
+        broken.append("pydyf.PDF.page_references is no longer a property")
+    elif not hasattr(references.fget, "built") and "Kids" not in getattr(pydyf.PDF().pages, "keys", list)():
+        broken.append("pydyf.PDF().pages has no 'Kids'")
+    for module, name in ((boxes, "ReplacedBox"), (images, "RasterImage"), (urls, "URLFetcherResponse")):
+        if not hasattr(module, name):
+            broken.append(f"{module.__name__}.{name} is gone")
+    document = HTML(string="<p>x</p>").render()
+    if not hasattr(document.pages[0], "_page_box"):
+        broken.append("weasyprint Page._page_box is gone")
+    return broken

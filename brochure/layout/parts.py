@@ -1,0 +1,159 @@
+"""A large brochure rendered in parts, side by side, then joined into one PDF.
+
+WeasyPrint lays out one document on one core, and its time and memory grow faster
+than the page count. A brochure over several years has a section a year, each
+starting a new page, so it can be cut there without changing a single line break:
+the years are shared out into parts, the parts laid out in parallel processes (each
+holding only its own pages), and joined by join.py.
+
+Two things cannot be known inside a part: the page numbers, and where links to
+other parts lead. So the parts are drawn without page numbers and with links to
+other parts as GOTO_URL addresses. The front (cover and contents, whose page count
+does not depend on the numbers it shows) is laid out first with placeholders, to
+learn where the parts start; each part's page numbers are drawn by the theme's
+numbers.html.j2 as soon as the parts before it are laid out, and laid over its
+pages; the contents are laid out again with the real numbers once every part is;
+the links are turned back into internal ones. Text, page numbers, contents,
+bookmarks, links, tags and metadata come out as a single render makes them
+(tests/test_parts.py compares).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from brochure.html.theme import render_html, render_page_numbers, supports_parts
+from brochure.layout.engine import PdfResult, load_weasyprint, write_pdf
+from brochure.layout.internals import PlacedImage
+from brochure.layout.join import Joiner
+from brochure.layout.processes import Children
+from brochure.model import GOTO_URL, Entry, Settings
+from brochure.pdf.profiles import Profile
+
+PART_FROM = 300  # items: below this one process is as fast, and simpler
+
+
+def plan(entries: list[Entry], jobs: int) -> list[frozenset[int]]:
+    """The years of each part, in the brochure's order: whole years, about as many
+    items in each part, and small parts: WeasyPrint's cost grows faster than the page
+    count, so six parts a process lay out faster than one (and finish together)."""
+    counts: dict[int, int] = {}
+    for entry in entries:
+        counts[entry.date.year] = counts.get(entry.date.year, 0) + 1
+    target = max(1, len(entries) // (jobs * 6))
+    parts, current, size = [], [], 0
+    for year, count in counts.items():  # already in order: entries are ordered
+        if current and size + count > target * 1.5:
+            parts.append(frozenset(current))
+            current, size = [], 0
+        current.append(year)
+        size += count
+    parts.append(frozenset(current))
+    return parts
+
+
+def worth_it(entries: list[Entry], theme: Path, jobs: int, part_from: int) -> bool:
+    years = {entry.date.year for entry in entries}
+    return jobs > 1 and len(entries) >= part_from and len(years) > 1 and supports_parts(theme)
+
+
+
+def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date: dt.datetime, profile: Profile,
+                    identifier: bytes, remote: frozenset[str], substitutes: dict[str, bytes], jobs: int,
+                    item_ids: list[str], progress=None) -> PdfResult:
+    """`item_ids`: the HTML id of each entry's article, as render_html gave them."""
+    def html(**part) -> str:
+        return render_html(settings, entries, theme, date, profile=profile.name,
+                           printed_links=profile.purpose.printed_links, bleed_mm=profile.bleed_mm,
+                           **part)[0]
+
+    def start(key, document: str) -> None:
+        # Forked: the child shares the prepared pictures with this process, nothing is copied.
+        children.start(key, write_pdf, document, settings.root, theme, identifier, profile, remote, substitutes)
+
+    years = plan(entries, jobs)
+    parts: list[PdfResult | None] = [None] * len(years)
+    numbers: dict[int, PdfResult] = {}  # part -> its page numbers
+    skips: dict[int, int] = {}  # part -> how many pages of its page numbers to leave out
+    starts: list[int] = []  # first page of each part, known once the parts before it are laid out
+    front_guess = front = None
+    next_part = numbered = joined = 0  # parts started; parts whose numbers were started; parts joined
+    joiner = Joiner(GOTO_URL)
+    if progress:
+        progress(f"Laying out {len(years)} parts in {jobs} processes")
+    load_weasyprint()  # once, here: every child is forked with it loaded
+    with Children() as children:
+        start("guess", html(part="front", toc_pages={item_id: 8888 for item_id in item_ids}))
+        while front is None:
+            # What to start, most urgent first: page numbers (small, and all are needed
+            # at the end), the final front (once every part is laid out), parts.
+            while len(children) < jobs:
+                if numbered < len(starts):
+                    first = starts[numbered]
+                    # Laid out from an odd page, as in the brochure: a theme may set left
+                    # and right pages apart.
+                    skip = skips[numbered] = 1 - first % 2
+                    start(("numbers", numbered), render_page_numbers(
+                        settings, theme, first - skip, parts[numbered].pages + skip, profile.name))
+                    numbered += 1
+                elif numbered == len(years) and "front" not in children:
+                    if progress:
+                        progress("Laying out the contents, joining the parts")
+                    start("front", html(part="front", toc_pages=_first_pages(parts, starts, item_ids)))
+                elif next_part < len(years):
+                    start(("part", next_part), html(part="chunk", years=years[next_part]))
+                    next_part += 1
+                else:
+                    break
+            # Once the last layout has started, the parent joins what is ready while the
+            # children work: forking later would copy the joined pages into every child.
+            if "front" in children and joined in numbers:
+                joiner.add(parts[joined].data, numbers[joined].data, skips[joined])
+                joined += 1
+                continue
+            key, result = children.wait()
+            if key == "guess":
+                front_guess = result
+            elif key == "front":
+                front = result
+            elif key[0] == "part":
+                parts[key[1]] = result
+                if progress:
+                    progress(f"Laid out part {sum(part is not None for part in parts)} of {len(years)}")
+            else:
+                numbers[key[1]] = result
+            while front_guess and len(starts) < len(years) and parts[len(starts)] is not None:
+                starts.append(starts[-1] + parts[len(starts) - 1].pages if starts else front_guess.pages + 1)
+        for index in range(joined, len(years)):
+            joiner.add(parts[index].data, numbers[index].data, skips[index])
+    if front.pages != front_guess.pages:
+        raise RuntimeError("the contents changed length once numbered")  # cannot happen with fixed-width numbers
+    if progress:
+        progress("Writing the joined PDF")
+    return _joined(joiner, front, parts, list(numbers.values()), starts, item_ids)
+
+
+def _joined(joiner: Joiner, front: PdfResult, parts: list, numbers: list[PdfResult], starts: list[int],
+            item_ids: list[str]) -> PdfResult:
+    """The joined PDF, with what the layouts found (warnings, errors, pictures) merged."""
+    every = [front, *parts, *numbers]
+    images = list(front.images) + [PlacedImage(image.image_id, image.page + first - 1, image.ppi)
+                                   for part, first in zip(parts, starts) for image in part.images]
+    return PdfResult(joiner.finish(front.data), starts[-1] + parts[-1].pages - 1,
+                     _first_pages(parts, starts, item_ids),
+                     sorted({w for part in every for w in part.warnings}),
+                     sorted({e for part in every for e in part.errors}),
+                     sorted({r for part in every for r in part.refused}),
+                     {"layout": max(part.timings["layout"] for part in every),
+                      "writing": max(part.timings["writing"] for part in every)}, images)
+
+
+def _first_pages(parts: list[PdfResult], starts: list[int], item_ids: list[str]) -> dict[str, int]:
+    """The brochure's page of every item and year section."""
+    pages, items = {}, set(item_ids)
+    for part, first in zip(parts, starts):
+        for item_id, local in part.first_pages.items():
+            if item_id in items or item_id.startswith("year-"):
+                pages[item_id] = first + local - 1
+    return pages

@@ -1,0 +1,139 @@
+"""What the commands print: the text lines and the JSON documents, and the progress
+line. Plain functions from reports to text; cli.py prints what they return.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from brochure.content.catalogue import Catalogue, entry_summary
+from brochure.errors import ContentError
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """'1 item', '2 items'; '1 entry', '3 entries' with `many` given."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def shown(path: Path) -> str:
+    """A path as the user typed it: relative to the current folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def json_text(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def problems_json(error: ContentError) -> dict:
+    document: dict = {"ok": False, "problems": [problem.as_dict() for problem in error.problems]}
+    excluded = getattr(error, "excluded", None)
+    if excluded is not None:
+        document["excluded"] = [item.as_dict() for item in excluded]
+    return document
+
+
+def problems_text(error: ContentError) -> list[str]:
+    return [str(problem) for problem in error.problems] + [
+        f"{plural(len(error.problems), 'problem')} found; nothing was written."]
+
+
+def build_json(report) -> dict:
+    return {
+        "ok": True,
+        "output": str(report.output),
+        "profile": report.profile,
+        "pages": report.pages,
+        "size": report.size,
+        "seconds": round(report.seconds, 3),
+        "up_to_date": report.up_to_date,
+        "included": report.included,
+        "excluded": [item.as_dict() for item in report.excluded],
+        "warnings": report.warnings,
+        "timings": {stage: round(seconds, 3) for stage, seconds in report.timings.items()},
+        "preflight": report.preflight,
+    }
+
+
+def build_text(report) -> str:
+    items = plural(len(report.included), "item")
+    if report.up_to_date:
+        return (f"{shown(report.output)} is up to date ({items}, {report.pages} pages): no input changed since it "
+                "was built; --force builds anyway")
+    checked = f", {report.profile} preflight passed" if report.preflight else ""
+    return (f"wrote {shown(report.output)}: {items}, {report.pages} pages, {report.size / 1_000_000:.1f} MB "
+            f"in {report.seconds:.1f} s{checked}")
+
+
+def web_text(report) -> str:
+    pictures = len(report.files) - 1
+    extra = f" and {plural(pictures, 'image')}" if pictures else ""
+    return (f"wrote {shown(report.output)}{extra}: {plural(len(report.entries), 'item')}, "
+            f"{report.size / 1_000_000:.1f} MB in {report.seconds:.1f} s")
+
+
+def check_text(count: int) -> str:
+    return f"{plural(count, 'entry', 'entries')} checked: no problems."
+
+
+def preflight_text(pdf: Path, profile: str, rules: list) -> list[str]:
+    failed = sum(rule.status == "fail" for rule in rules)
+    verdict = f"passes the {profile} preflight" if not failed else f"{plural(failed, 'rule')} failed"
+    return [str(rule) for rule in rules] + [f"{shown(pdf)}: {verdict}"]
+
+
+def list_json(found: Catalogue) -> dict:
+    return {"entries": [entry_summary(entry) for entry in found.entries],
+            "excluded": [item.as_dict() for item in found.excluded]}
+
+
+def list_text(found: Catalogue, excluded: bool) -> list[str]:
+    """One line an entry: date (or span), title, tags, file; or what is left out, and why."""
+    if excluded:
+        if not found.excluded:
+            return ["nothing is left out"]
+        return [f"{item.date + (f'..{item.end_date}' if item.end_date else ''):<22} {item.title}  ({item.file})  "
+                f"left out: {item.reason}" for item in found.excluded]
+    lines = []
+    for entry in found.entries:
+        when = entry.date.isoformat() + (f"..{entry.end_date.isoformat()}" if entry.end_date else "")
+        tags = f" [{', '.join(entry.tags)}]" if entry.tags else ""
+        lines.append(f"{when:<22} {entry.title}{tags}  ({entry.file})")
+    return lines
+
+
+def changed_text(changed: list[str]) -> str:
+    """What a watched build noticed: the first three changed files, and how many more."""
+    more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+    return f"changed: {', '.join(shown(Path(path)) for path in changed[:3])}{more}"
+
+
+def next_steps(folder: Path) -> str:
+    """What to do after brochure init FOLDER."""
+    going = f"cd {shown(folder)} && " if str(folder) != "." else ""
+    return f'next: {going}brochure new "Our first item" && brochure build'
+
+
+class ProgressLine:
+    """The current build stage on one terminal line, shown once a build has taken
+    more than a second; nothing at all when disabled (stderr is not a terminal)."""
+
+    def __init__(self, enabled: bool, write: Callable[[str], None]):
+        self.enabled = enabled
+        self.write = write
+        self.began = time.monotonic()
+        self.shown = False
+
+    def __call__(self, message: str) -> None:
+        if self.enabled and time.monotonic() - self.began > 1:
+            self.write(f"\r\033[K{message} …")
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.write("\r\033[K")
