@@ -34,9 +34,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BROCHURE = [sys.executable, "-m", "brochure"]
-WORDS = ("the programme partners agreed to strengthen cooperation on prevention justice health data "
-         "training border customs officers survey report victims trafficking corruption wildlife crime "
-         "member states regional office meeting support evidence policy results community capacity").split()
+WORDS = [
+    "the", "programme", "partners", "agreed", "to", "strengthen", "cooperation", "on", "prevention", "justice",
+    "health", "data", "training", "border", "customs", "officers", "survey", "report", "victims", "trafficking",
+    "corruption", "wildlife", "crime", "member", "states", "regional", "office", "meeting", "support", "evidence",
+    "policy", "results", "community", "capacity",
+]
 
 
 def make_project(folder: Path, items: int) -> None:
@@ -67,14 +70,16 @@ def make_project(folder: Path, items: int) -> None:
 def plain_html(project: Path, target: Path) -> None:
     """The HTML brochure renders for `project`, with file:// addresses for its files."""
     from brochure.content.catalogue import catalogue, document_date
-    from brochure.content.settings import theme_folder
+    from brochure.content.settings import load_settings, theme_folder
     from brochure.html.theme import render_html
     from brochure.model import PROJECT_URL, THEME_URL, Selection
 
-    found = catalogue(project, Selection())
-    theme = theme_folder(found.settings)
-    html, _ = render_html(found.settings, found.entries, theme, document_date(found.entries))
-    html = html.replace(PROJECT_URL, project.resolve().as_uri() + "/").replace(THEME_URL, theme.resolve().as_uri() + "/")
+    settings = load_settings(project)
+    found = catalogue(settings, Selection())
+    theme = theme_folder(settings)
+    html, _ = render_html(settings, found.entries, theme, document_date(found.entries))
+    html = html.replace(PROJECT_URL, project.resolve().as_uri() + "/")
+    html = html.replace(THEME_URL, theme.resolve().as_uri() + "/")
     target.write_text(html, "utf-8")
 
 

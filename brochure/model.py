@@ -116,7 +116,7 @@ Location = tuple
 
 @dataclass(frozen=True)
 class YamlDocument:
-    data: object
+    data: dict[str, Any]  # a mapping: read_yaml refuses anything else
     # Where each value starts, and where each mapping key starts (1-based line, column).
     values: dict[Location, tuple[int, int]]
     keys: dict[Location, tuple[int, int]]

@@ -55,6 +55,19 @@ def copy_project(name: str, destination: Path) -> Path:
     return target
 
 
+def wait_for(condition, seconds: float, interval: float = 0.05) -> bool:
+    """Whether `condition()` becomes true within `seconds` (polled): a readiness signal
+    for a test, instead of a guessed delay."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return False
+
+
 def page_texts(pdf_path: Path) -> list[str]:
     document = pypdfium2.PdfDocument(str(pdf_path))
     try:

@@ -73,7 +73,7 @@ def preflight_problems(rule: Rule, entries: list[Entry], item_ids: list[str], fi
     """A failed preflight rule, told against the entries on the pages it names (the
     contents and the cover belong to brochure.yaml and the theme)."""
     hint = _PREFLIGHT_HINTS.get(rule.name, "")
-    starts = sorted((first_pages.get(item_id, 0), entry.file) for entry, item_id in zip(entries, item_ids))
+    starts = sorted((first_pages.get(item_id, 0), entry.file) for entry, item_id in zip(entries, item_ids, strict=True))
     owners: dict[str, list[int]] = {}
     for page in rule.pages:
         earlier = [file for start, file in starts if start and start <= page]

@@ -29,6 +29,8 @@ from brochure.pdf.profiles import Profile, resolve
 
 Progress = Callable[[str], None]
 
+_EVERY_ENTRY = Selection()  # no dates, no tags, no drafts: what a build takes by default
+
 
 def _quiet(message: str) -> None:
     pass
@@ -38,7 +40,7 @@ def _quiet(message: str) -> None:
 class BuildOptions:
     """What the command line asked of one build."""
 
-    selection: Selection = Selection()
+    selection: Selection = _EVERY_ENTRY
     output: Path | None = None  # None: the settings' output
     profile: str | None = None  # None: the settings' profile
     allow_remote_images: bool = False
@@ -183,7 +185,7 @@ def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, pro
     included = [entry_summary(entry) | {"first_page": result.first_pages.get(item_id, 0)}
                 | ({"picture": entry.image.path.relative_to(settings.root.resolve()).as_posix()}
                    if entry.image and entry.image.path else {})
-                for entry, item_id in zip(entries, item_ids)]
+                for entry, item_id in zip(entries, item_ids, strict=True)]
     return BuildReport(target, included, found.excluded, result.pages + finished.blank_pages, len(finished.data),
                        time.monotonic() - began, profile.name, warnings, timings,
                        [rule.as_dict() for rule in rules])

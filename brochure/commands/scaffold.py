@@ -32,7 +32,8 @@ def _yaml_text(text: str) -> str:
 
 
 def new_entry(title: str, date: dt.date, tags: tuple[str, ...], schema_path: str) -> str:
-    tag_line = f"tags: [{', '.join(tags)}]" if tags else "# tags: [trafficking, icat]       # lower-case words; brochure build --tag TAG"
+    tag_line = (f"tags: [{', '.join(tags)}]" if tags
+                else "# tags: [trafficking, icat]       # lower-case words; brochure build --tag TAG")
     return f"""# yaml-language-server: $schema={schema_path}
 title: {_yaml_text(title)}
 date: {date.isoformat()}

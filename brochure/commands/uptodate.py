@@ -99,5 +99,5 @@ def write_stamp(settings: Settings, theme: Path, profile: Profile, selection: Se
     """Keep the digest of this build's inputs and its report beside the output."""
     known = dict((previous or {}).get("pictures", {}))
     digest = _digest(settings, theme, profile, selection, output, pictures, known)  # fills `known`
-    write_atomically(_stamp_path(output), _stamp_text(digest, output, {str(path): known[str(path)] for path in pictures},
-                                                      report).encode())
+    write_atomically(_stamp_path(output),
+                     _stamp_text(digest, output, {str(path): known[str(path)] for path in pictures}, report).encode())

@@ -147,12 +147,13 @@ def document_date(entries: list[Entry]) -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
         except (ValueError, OverflowError, OSError):
             raise ContentError([Problem("SOURCE_DATE_EPOCH", 0, 0, "", f"{epoch[:40]!r} is not a time stamp",
-                                        "set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct)")])
+                                        "set it to whole seconds since 1970, "
+                                        "e.g. $(git log -1 --format=%ct)")]) from None
     newest = max(entry.last_day for entry in entries)
-    return dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC)
 
 
 def selected(settings: Settings, selection: Selection, allow_remote_images: bool) -> Catalogue:

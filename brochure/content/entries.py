@@ -15,10 +15,16 @@ from brochure.model import Entry, Image, Link, Source, YamlDocument
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
 
-def _real_date(document: YamlDocument, key: str, shown_as: str, problems: list) -> dt.date | None:
+def _real_date(document: YamlDocument, key: str, shown_as: str, problems: list[Problem]) -> dt.date | None:
     text = document.data.get(key)
-    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not isinstance(text, str):
         return None  # the schema has already said what is wrong
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\n", text):  # passes the schema's pattern: say it here
+            line, column = document.where((key,))
+            problems.append(Problem(shown_as, line, column, key, f"{text!r} has a line break after the date",
+                                    "write the date alone, e.g. 2019-04-11, without quotes"))
+        return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -74,6 +80,7 @@ def entry_from_document(document: YamlDocument, shown_as: str, file_path: Path, 
         problems.extend(found)
     if problems:
         return None, problems
+    assert date is not None  # the schema requires a date, and _real_date found none wrong
     source = data.get("source")
     entry = Entry(
         file=shown_as,

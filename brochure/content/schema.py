@@ -71,15 +71,15 @@ def _explain(error, document: YamlDocument, shown_as: str) -> list[Problem]:
         for key in extras:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(known)
-            line, column = document.keys.get(location + (key,), (line, column))
-            result.append(Problem(shown_as, line, column, _field_name(location + (key,)),
+            line, column = document.keys.get((*location, key), (line, column))
+            result.append(Problem(shown_as, line, column, _field_name((*location, key)),
                                   f"unknown field '{key}'", hint))
         return result
     if kind == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)
         name = missing[0] if missing else "?"
         where = f"in '{field}'" if field else "in the entry"
-        return [Problem(shown_as, line, column, _field_name(location + (name,)),
+        return [Problem(shown_as, line, column, _field_name((*location, name)),
                         f"required field '{name}' is missing {where}", f"add '{name}: ...'")]
     if location and location[-1] in ("date", "end_date") and kind in ("pattern", "type"):
         return [at(f"{_describe(value)} is not a date", _date_hint(value))]
@@ -137,7 +137,7 @@ def _date_hint(value) -> str:
     try:
         if match:
             day, month, year = match.groups()
-            month = _MONTHS.get(month.lower(), None) if not month.isdigit() else int(month)
+            month = _MONTHS.get(month.lower()) if not month.isdigit() else int(month)
             if month:
                 return f"write {dt.date(int(year), month, int(day)).isoformat()}"
         if year_first:

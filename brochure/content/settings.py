@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from brochure.confine import is_inside, resolve_inside
 from brochure.content.schema import schema_problems
@@ -51,6 +52,7 @@ def load_settings(start: Path) -> Settings:
             settings, problems = settings_from(document, root)
     if problems:
         raise ContentError(problems)
+    assert settings is not None  # settings_from gives Settings when it finds no problem
     return settings
 
 
@@ -80,7 +82,7 @@ def settings_from(document: YamlDocument, root: Path) -> tuple[Settings | None, 
 
 def _file(document: YamlDocument, root: Path, location: tuple, what: str) -> tuple[Path | None, list[Problem]]:
     """A file named in brochure.yaml, relative to it and inside the project."""
-    reference = document.data
+    reference: Any = document.data
     for key in location:
         reference = reference[key]
     path, reason = resolve_inside(root, root, reference)
@@ -113,7 +115,7 @@ def _print_options(document: YamlDocument, root: Path) -> tuple[PrintOptions, li
     given = {name: options[key] for key, name in _PRINT_FIELDS.items() if key in options}
     if "bleed" in options:
         given["bleed_mm"] = float(options["bleed"][:-2])
-    problems = []
+    problems: list[Problem] = []
     if "icc" in options:
         given["icc"], problems = _file(document, root, ("print", "icc"), "ICC profile")
         if given["icc"] is not None and (trouble := _not_a_printer_profile(given["icc"])):

@@ -145,6 +145,7 @@ def _parsed_by_pyyaml(text: str, problem):
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         if "'\\t'" in str(error.problem):
+            assert mark is not None  # PyYAML marks where it found the tab
             before = text.splitlines()[mark.line][:mark.column] if mark.line < len(text.splitlines()) else ""
             if not before.strip():
                 return None, None, problem("tab used for indentation", mark.line + 1, mark.column + 1,
@@ -212,11 +213,11 @@ class _Builder:
                                  "keep one of them")
                     continue
                 first_line[key] = line
-                self.keys[location + (key,)] = (line, key_node.start_mark.column + 1)
-                result[key] = self.build(value_node, location + (key,))
+                self.keys[(*location, key)] = (line, key_node.start_mark.column + 1)
+                result[key] = self.build(value_node, (*location, key))
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, location + (index,)) for index, item in enumerate(node.value)]
+            return [self.build(item, (*location, index)) for index, item in enumerate(node.value)]
         try:
             value = self.loader.construct_object(node)
         except (ValueError, yaml.YAMLError):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
@@ -108,7 +109,7 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
         def image_url(image: Image) -> str:
             return asset_url(settings, image.path) if image.path else image.src
     taken: set[str] = set()
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "entry": entry,
             "id": _anchor(entry, taken),

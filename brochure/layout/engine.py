@@ -80,6 +80,7 @@ def _profile_css(profile: Profile) -> str:
     if profile.purpose.press:
         # The printer's profile becomes the output intent; colours stay DeviceCMYK as the
         # theme's print.css writes them. WeasyPrint's own marks are RGB: ours are drawn later.
+        assert profile.icc is not None  # resolve() gives every press profile one
         return (f"@color-profile {PRESS} {{ src: url({ICC_URL}{profile.icc.name});"
                 " components: cyan, magenta, yellow, black; }\n"
                 f"@page {{ bleed: {profile.bleed_mm}mm; marks: none; }}\n")

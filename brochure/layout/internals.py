@@ -73,15 +73,17 @@ def remember_page_references() -> None:
     built = getattr(pydyf.PDF, "page_references", None)
     if not isinstance(built, property) or hasattr(built.fget, "built"):
         return  # a pydyf that works otherwise (broken_assumptions says so), or already done
+    build = built.fget
+    assert build is not None  # pydyf's page_references is a property with a getter
 
     def page_references(pdf):
         count = len(pdf.pages["Kids"])
         if getattr(pdf, "_page_references", (None,))[0] != count:
-            pdf._page_references = (count, built.fget(pdf))
+            pdf._page_references = (count, build(pdf))
         return pdf._page_references[1]
 
     page_references.built = built  # type: ignore[attr-defined]
-    pydyf.PDF.page_references = property(page_references)  # type: ignore[method-assign,assignment]
+    pydyf.PDF.page_references = property(page_references)
 
 
 def broken_assumptions() -> list[str]:

@@ -3,14 +3,19 @@
 The body parts come first, in order, each with its page numbers: their pages, with
 the page numbers laid over them, their share of the structure tree of a tagged file,
 their named destinations and bookmarks. The front (cover and contents) comes last,
-because its contents wait for every part's page count, and goes before them. Links from one part into another were written as
-`goto_url` + name and are turned back into internal links. What comes out is what a
-single render makes: tests/test_parts.py compares.
+because its contents wait for every part's page count, and goes before them. Links
+from one part into another were written as `goto_url` + name and are turned back
+into internal links. What comes out is what a single render makes:
+tests/layout/test_parts.py compares.
 """
 
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pikepdf
 
 # The catalogue entries merged from every part; the others are the front's.
 _MERGED = {"/Type", "/Pages", "/StructTreeRoot", "/Outlines", "/Names"}
@@ -22,12 +27,13 @@ class Joiner:
 
         self.out = pikepdf.new()
         self.goto_url = goto_url
-        self.elements = []  # the parts' structure elements, under the front's document element
-        self.parent_tree = []  # key, value, …: keys counted from 0, moved after the front's at the end
+        self.elements: list[pikepdf.Object] = []  # the parts' structure elements, under the front's document element
+        # key, value, …: keys counted from 0, moved after the front's at the end
+        self.parent_tree: list[int | pikepdf.Object] = []
         self.next_key = 0
-        self.destinations = {}
-        self.outline = []
-        self.version = (1, 4)  # the highest of the parts' PDF versions
+        self.destinations: dict[str, pikepdf.Object] = {}
+        self.outline: list[pikepdf.OutlineItem] = []
+        self.version: tuple[int, ...] = (1, 4)  # the highest of the parts' PDF versions
 
     def add(self, part: bytes, numbers: bytes, skip: int = 0) -> None:
         """Append a part, with the pages of `numbers` from `skip` on laid over its pages."""

@@ -15,7 +15,7 @@ numbers.html.j2 as soon as the parts before it are laid out, and laid over its
 pages; the contents are laid out again with the real numbers once every part is;
 the links are turned back into internal ones. Text, page numbers, contents,
 bookmarks, links, tags and metadata come out as a single render makes them
-(tests/test_parts.py compares).
+(tests/layout/test_parts.py compares).
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ def plan(entries: list[Entry], jobs: int) -> list[frozenset[int]]:
     for entry in entries:
         counts[entry.date.year] = counts.get(entry.date.year, 0) + 1
     target = max(1, len(entries) // (jobs * 6))
+    parts: list[frozenset[int]]
+    current: list[int]
     parts, current, size = [], [], 0
     for year, count in counts.items():  # already in order: entries are ordered
         if current and size + count > target * 1.5:
@@ -77,6 +79,8 @@ def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date:
     numbers: dict[int, PdfResult] = {}  # part -> its page numbers
     skips: dict[int, int] = {}  # part -> how many pages of its page numbers to leave out
     starts: list[int] = []  # first page of each part, known once the parts before it are laid out
+    front_guess: PdfResult | None
+    front: PdfResult | None
     front_guess = front = None
     next_part = numbered = joined = 0  # parts started; parts whose numbers were started; parts joined
     joiner = Joiner(GOTO_URL)
@@ -95,12 +99,12 @@ def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date:
                     # and right pages apart.
                     skip = skips[numbered] = 1 - first % 2
                     start(("numbers", numbered), render_page_numbers(
-                        settings, theme, first - skip, parts[numbered].pages + skip, profile.name))
+                        settings, theme, first - skip, _laid_out(parts, numbered).pages + skip, profile.name))
                     numbered += 1
                 elif numbered == len(years) and "front" not in children:
                     if progress:
                         progress("Laying out the contents, joining the parts")
-                    start("front", html(part="front", toc_pages=_first_pages(parts, starts, item_ids)))
+                    start("front", html(part="front", toc_pages=_first_pages(_all_laid_out(parts), starts, item_ids)))
                 elif next_part < len(years):
                     start(("part", next_part), html(part="chunk", years=years[next_part]))
                     next_part += 1
@@ -109,7 +113,7 @@ def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date:
             # Once the last layout has started, the parent joins what is ready while the
             # children work: forking later would copy the joined pages into every child.
             if "front" in children and joined in numbers:
-                joiner.add(parts[joined].data, numbers[joined].data, skips[joined])
+                joiner.add(_laid_out(parts, joined).data, numbers[joined].data, skips[joined])
                 joined += 1
                 continue
             key, result = children.wait()
@@ -124,22 +128,35 @@ def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date:
             else:
                 numbers[key[1]] = result
             while front_guess and len(starts) < len(years) and parts[len(starts)] is not None:
-                starts.append(starts[-1] + parts[len(starts) - 1].pages if starts else front_guess.pages + 1)
+                starts.append(starts[-1] + _laid_out(parts, len(starts) - 1).pages if starts else front_guess.pages + 1)
         for index in range(joined, len(years)):
-            joiner.add(parts[index].data, numbers[index].data, skips[index])
+            joiner.add(_laid_out(parts, index).data, numbers[index].data, skips[index])
+    assert front_guess is not None  # laid out before the parts could start
     if front.pages != front_guess.pages:
         raise RuntimeError("the contents changed length once numbered")  # cannot happen with fixed-width numbers
     if progress:
         progress("Writing the joined PDF")
-    return _joined(joiner, front, parts, list(numbers.values()), starts, item_ids)
+    return _joined(joiner, front, _all_laid_out(parts), list(numbers.values()), starts, item_ids)
 
 
-def _joined(joiner: Joiner, front: PdfResult, parts: list, numbers: list[PdfResult], starts: list[int],
+def _laid_out(parts: list[PdfResult | None], index: int) -> PdfResult:
+    """Part `index`, which the caller knows to be laid out."""
+    part = parts[index]
+    assert part is not None, f"part {index} is not laid out yet"
+    return part
+
+
+def _all_laid_out(parts: list[PdfResult | None]) -> list[PdfResult]:
+    """The parts, once every one is laid out."""
+    return [_laid_out(parts, index) for index in range(len(parts))]
+
+
+def _joined(joiner: Joiner, front: PdfResult, parts: list[PdfResult], numbers: list[PdfResult], starts: list[int],
             item_ids: list[str]) -> PdfResult:
     """The joined PDF, with what the layouts found (warnings, errors, pictures) merged."""
     every = [front, *parts, *numbers]
     images = list(front.images) + [PlacedImage(image.image_id, image.page + first - 1, image.ppi)
-                                   for part, first in zip(parts, starts) for image in part.images]
+                                   for part, first in zip(parts, starts, strict=True) for image in part.images]
     return PdfResult(joiner.finish(front.data), starts[-1] + parts[-1].pages - 1,
                      _first_pages(parts, starts, item_ids),
                      sorted({w for part in every for w in part.warnings}),
@@ -152,7 +169,7 @@ def _joined(joiner: Joiner, front: PdfResult, parts: list, numbers: list[PdfResu
 def _first_pages(parts: list[PdfResult], starts: list[int], item_ids: list[str]) -> dict[str, int]:
     """The brochure's page of every item and year section."""
     pages, items = {}, set(item_ids)
-    for part, first in zip(parts, starts):
+    for part, first in zip(parts, starts, strict=True):
         for item_id, local in part.first_pages.items():
             if item_id in items or item_id.startswith("year-"):
                 pages[item_id] = first + local - 1

@@ -18,6 +18,10 @@ from __future__ import annotations
 
 import signal
 import traceback
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkContext, SpawnContext
 
 
 def start_method() -> str:
@@ -28,6 +32,15 @@ def start_method() -> str:
     import sys
 
     return "fork" if sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def _context() -> ForkContext | SpawnContext:
+    """The multiprocessing context of start_method()."""
+    import multiprocessing  # here: a build that needs no child does not pay for it
+
+    if start_method() == "fork":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 class ChildTraceback(Exception):
@@ -80,9 +93,7 @@ class Children:
     the children still running (an error elsewhere, Ctrl-C)."""
 
     def __init__(self):
-        import multiprocessing  # here: a build that needs no child does not pay for it
-
-        self._context = multiprocessing.get_context(start_method())
+        self._context = _context()
         self._running: dict = {}  # parent's end of the pipe -> (key, process)
 
     def __len__(self) -> int:
@@ -102,9 +113,11 @@ class Children:
         """(key, result) of the next call to finish; its exception if it failed."""
         if not self._running:
             raise RuntimeError("waiting for a child process, but none is running")
+        import socket
         from multiprocessing.connection import wait
 
         connection = wait(list(self._running))[0]
+        assert not isinstance(connection, socket.socket | int)  # one of the pipes it was given
         key, process = self._running[connection]
         try:
             outcome = connection.recv()
@@ -168,9 +181,7 @@ class StandBy:
     child."""
 
     def __init__(self, prepare):
-        import multiprocessing
-
-        context = multiprocessing.get_context(start_method())
+        context = _context()
         self._connection, theirs = context.Pipe()
         self._process = context.Process(target=_stand_by, args=(theirs, prepare), daemon=True)
         self._process.start()

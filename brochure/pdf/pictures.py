@@ -32,6 +32,7 @@ def to_cmyk(data: bytes, icc: Path, scale: float = 1.0) -> bytes:
     Transparency is flattened onto white: PDF/X-1a allows none."""
     from PIL import Image
 
+    picture: Image.Image  # opened from a file, then converted in memory
     with Image.open(io.BytesIO(data)) as picture:
         picture.load()
         if picture.mode in ("RGBA", "LA", "P", "PA") or "transparency" in picture.info:

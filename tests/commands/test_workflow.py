@@ -12,7 +12,7 @@ import sys
 import time
 
 import pytest
-from conftest import REPO, copy_project, outline_titles, run, run_json
+from conftest import REPO, copy_project, outline_titles, run, run_json, wait_for
 
 TODAY = dt.date.today().isoformat()
 
@@ -134,15 +134,6 @@ def test_shell_completion_comes_from_click():
         assert "_BROCHURE_COMPLETE" in done.stdout, shell
 
 
-def _wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_watch_rebuilds_on_change_and_survives_a_broken_entry(tmp_path):
     from conftest import page_texts
 
@@ -151,12 +142,12 @@ def test_watch_rebuilds_on_change_and_survives_a_broken_entry(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "brochure", "build", "--watch"], cwd=project,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert _wait_for(pdf.exists, 60), "first build"
+        assert wait_for(pdf.exists, 60), "first build"
         time.sleep(1)  # let the watcher start
         entry = project / "entries" / "2021-02-15-second-of-the-day.yaml"
         entry.write_text(entry.read_text().replace("Second item", "Renamed item"))
         saved = time.monotonic()
-        assert _wait_for(lambda: "Renamed item" in " ".join(page_texts(pdf)), 30), "rebuild"
+        assert wait_for(lambda: "Renamed item" in " ".join(page_texts(pdf)), 30), "rebuild"
         print(f"rebuilt {time.monotonic() - saved:.2f} s after saving")
         good = pdf.read_bytes()
         shutil.copy(REPO / "tests" / "data" / "bad-entries" / "bad-date.yaml", project / "entries")
@@ -164,7 +155,7 @@ def test_watch_rebuilds_on_change_and_survives_a_broken_entry(tmp_path):
         assert pdf.read_bytes() == good and process.poll() is None
         (project / "entries" / "bad-date.yaml").unlink()
         entry.write_text(entry.read_text().replace("Renamed item", "Third name"))
-        assert _wait_for(lambda: "Third name" in " ".join(page_texts(pdf)), 30), "rebuild after the fix"
+        assert wait_for(lambda: "Third name" in " ".join(page_texts(pdf)), 30), "rebuild after the fix"
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import io
 import threading
+from typing import ClassVar
 
 import pikepdf
 import pytest
@@ -13,9 +14,9 @@ from PIL import Image
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
-    def do_GET(self):  # noqa: N802 (the http.server API)
+    def do_GET(self):  # the http.server API names it so
         type(self).requests.append(self.path)
         if self.path == "/photo.jpg":
             buffer = io.BytesIO()
@@ -83,7 +84,7 @@ def test_a_remote_image_is_refused_then_fetched_only_when_allowed(tmp_path, web_
 
 
 def test_a_missing_remote_image_names_the_entry(tmp_path, web_server):
-    address, requests = web_server
+    address, _requests = web_server
     project = copy_project("minimal", tmp_path)
     entry = project / "entries" / "2021-02-15-first-of-the-day.yaml"
     entry.write_text(entry.read_text().replace("images/square.jpg", f"{address}/gone.jpg"))
@@ -159,8 +160,9 @@ def test_oversized_and_multi_document_files(tmp_path):
     (project / "entries" / "two-documents.yaml").write_text("title: a\n---\ntitle: b\n")
     lines = run("check", cwd=project).stderr.splitlines()
     assert lines[0].startswith("entries/huge.yaml: file is too large (1,")
-    assert lines[1].startswith("entries/two-documents.yaml:2:1: invalid YAML: expected a single document in the stream, "
-                            "but found another document (one entry per file: remove the '---' line)")
+    assert lines[1].startswith("entries/two-documents.yaml:2:1: invalid YAML: "
+                               "expected a single document in the stream, "
+                               "but found another document (one entry per file: remove the '---' line)")
 
 
 def test_a_theme_template_linked_from_outside_is_not_read(tmp_path):

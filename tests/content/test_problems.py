@@ -8,27 +8,35 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import DATA, copy_project, outline_titles, run, run_json
+from conftest import DATA, copy_project, outline_titles, run, run_json, wait_for
 
 # tests/data/bad-entries/NAME.yaml -> the exact line `brochure check` prints for it.
 EXPECTED = {
-    "absolute-image-path": "4:8: image.src: '/etc/hostname.jpg' is an absolute path; write it relative to the entry file",
+    "absolute-image-path": ("4:8: image.src: '/etc/hostname.jpg' is an absolute path; "
+                            "write it relative to the entry file"),
     "alias-bomb": "3:4: YAML anchors (&name) are not supported (write the value out in full)",
     "bad-date": "2:7: date: '11.04.2019' is not a date (write 2019-04-11)",
-    "bad-link-scheme": "6:10: links[0].url: 'javascript:alert(1)' is not an accepted link (write a full http://, https:// or mailto: address)",
-    "control-character": "1:16: the character U+0007 is not allowed in YAML (delete it: control characters often come in with pasted text)",
+    "bad-link-scheme": ("6:10: links[0].url: 'javascript:alert(1)' is not an accepted link (write a full http://, "
+                        "https:// or mailto: address)"),
+    "control-character": ("1:16: the character U+0007 is not allowed in YAML (delete it: control characters often come "
+                          "in with pasted text)"),
     "bad-tag": "4:8: tags[0]: tag 'Human Rights' is not a simple lower-case word (write it as 'human-rights')",
     "duplicate-key": "4:1: duplicate key 'date' (first given on line 2) (keep one of them)",
     "empty": "1:1: the file is empty (write the entry's fields, starting with title:)",
-    "end-before-start": "3:11: end_date: ends (2021-03-01) before it starts (2021-03-05) (end_date must be the same day as date or later)",
+    "end-before-start": ("3:11: end_date: ends (2021-03-01) before it starts (2021-03-05) (end_date must be the same "
+                         "day as date or later)"),
     "image-outside-project": "4:8: image.src: '../../../../etc/passwd.jpg' leads outside the project folder",
     "impossible-date": "2:7: date: '2019-02-30' is not a day of the calendar (check the month and the day)",
-    "invalid-yaml": "4:1: invalid YAML: found unexpected end of stream, while scanning a quoted scalar that starts on line 1",
+    "invalid-yaml": ("4:1: invalid YAML: found unexpected end of stream, while scanning a quoted scalar that starts on "
+                     "line 1"),
     "missing-body": "1:1: body: required field 'body' is missing in the entry (add 'body: ...')",
-    "missing-image": "4:8: image.src: image file 'images/nowhere.jpg' not found (check the file name; paths are relative to the entry file)",
-    "not-a-mapping": "1:1: the file must be a mapping of fields (key: value), not a list (start with a line such as 'title: ...')",
+    "missing-image": ("4:8: image.src: image file 'images/nowhere.jpg' not found (check the file name; paths are "
+                      "relative to the entry file)"),
+    "not-a-mapping": ("1:1: the file must be a mapping of fields (key: value), not a list (start with a line such as "
+                      "'title: ...')"),
     "python-tag": "1:8: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
-    "remote-image": "4:8: image.src: 'http://127.0.0.1:9/photo.jpg' is a web address; images must be files inside the project",
+    "remote-image": ("4:8: image.src: 'http://127.0.0.1:9/photo.jpg' is a web address; images must be files inside the "
+                     "project"),
     "tab-indentation": "4:1: tab used for indentation (indent with spaces only)",
     "tab-in-value": "1:9: a tab is not allowed here (use spaces, or put the value in quotes)",
     "typo-key": "1:1: tittle: unknown field 'tittle' (did you mean 'title'?)",
@@ -156,16 +164,18 @@ def _build_process(project: Path, output: str, *options: str):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _building(process, seconds: float = 30) -> bool:
+def _building(process) -> bool:
     """Whether the build has started its layout process (its SIGTERM handler is in place
-    by then), within `seconds`: a readiness signal instead of a guessed delay."""
+    by then): a readiness signal instead of a guessed delay."""
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and process.poll() is None:
-        if children.read_text().split():
-            return True
-        time.sleep(0.01)
-    return False
+
+    def started() -> bool:
+        try:
+            return bool(children.read_text().split())
+        except OSError:  # the build has already ended
+            return False
+
+    return wait_for(lambda: started() or process.poll() is not None, 30, 0.01) and process.poll() is None
 
 
 @pytest.mark.slow
@@ -209,12 +219,7 @@ def _wait_until_gone(project: Path, seconds: float = 5) -> bool:
                 continue
         return found
 
-    deadline = time.monotonic() + seconds
-    while left():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
+    return wait_for(lambda: not left(), seconds)
 
 
 @pytest.mark.slow
@@ -238,6 +243,7 @@ def test_two_builds_writing_the_same_file_at_once_leave_one_whole_pdf(tmp_path):
     ("title: ' '\ndate: 2021-01-01\nbody: x\n", "1:8: title: must not be empty"),
     ("title: x\ndate: 2021-01-01\nbody: \"  \"\n", "3:7: body: must not be empty"),
     ("title: x\ndate: 2021-01-01\nend_date: null\nbody: x\n", "3:11: end_date: nothing is not a date"),
+    ("title: x\ndate: \"2021-01-01\\n\"\nbody: x\n", "2:7: date: '2021-01-01\\n' has a line break after the date"),
     ("title: x\ndate: 2021-01-01\nbody: x\nweight: " + "9" * 500 + "x\n", "4:9: weight: must be"),
 ])
 def test_odd_yaml_is_a_content_error_never_a_crash(tmp_path, yaml_text, message):
@@ -294,7 +300,7 @@ def test_libyaml_and_pyyaml_read_entries_alike(tmp_path, monkeypatch):
     fast = [source.read_yaml(path, path.name) for path in files]
     monkeypatch.setattr(source.yaml, "__with_libyaml__", False)
     slow = [source.read_yaml(path, path.name) for path in files]
-    for path, (document, problems), (expected, expected_problems) in zip(files, fast, slow):
+    for path, (document, problems), (expected, expected_problems) in zip(files, fast, slow, strict=True):
         assert problems == expected_problems == [], path.name
         assert (document.data, document.values, document.keys) == \
                (expected.data, expected.values, expected.keys), path.name

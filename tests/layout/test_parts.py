@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,10 @@ import brochure
 from brochure.commands.build import BuildOptions, build
 from brochure.layout.parts import plan
 
-WORDS = "agreed border capacity community cooperation customs evidence meeting office partners policy".split()
+WORDS = [
+    "agreed", "border", "capacity", "community", "cooperation", "customs", "evidence", "meeting", "office",
+    "partners", "policy",
+]
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +104,8 @@ def test_parts_match_a_single_render(archive, tmp_path, profile):
         assert joined.check_pdf_syntax() == []
     assert {rule["status"] for rule in parted.preflight} <= {"pass"}
     # and they look the same, pixel for pixel
-    one, joined = pypdfium2.PdfDocument(str(tmp_path / "single.pdf")), pypdfium2.PdfDocument(str(tmp_path / "parts.pdf"))
+    one = pypdfium2.PdfDocument(str(tmp_path / "single.pdf"))
+    joined = pypdfium2.PdfDocument(str(tmp_path / "parts.pdf"))
     try:
         for index in range(len(one)):
             left = one[index].render(scale=0.4).to_pil().convert("L")
@@ -140,7 +145,7 @@ def test_the_plan_keeps_years_whole_in_order_and_balanced():
         assert len(part) == 1 or size <= target * 1.5, (sorted(part), size, target)  # only a big year alone is big
     # neighbouring small parts are joined: no two neighbours would fit in one part
     sizes = [sum(counts[year] for year in part) for part in years]
-    assert all(left + right > target * 1.5 for left, right in zip(sizes, sizes[1:]))
+    assert all(left + right > target * 1.5 for left, right in itertools.pairwise(sizes))
     assert len(years) >= jobs  # enough parts to keep every process busy
 
 
@@ -169,7 +174,7 @@ def test_without_fork_builds_spawn_and_give_the_same_bytes(archive, tmp_path, mo
     forked = [build(archive, BuildOptions(output=tmp_path / f"fork-{n}.pdf", jobs=2, part_from=part_from,
                                           force=True)) for n, part_from in ((1, 1), (2, 1000))]
     monkeypatch.setattr(processes, "start_method", lambda: "spawn")
-    for report, (n, part_from) in zip(forked, ((1, 1), (2, 1000))):
+    for report, (n, part_from) in zip(forked, ((1, 1), (2, 1000)), strict=True):
         spawned = build(archive, BuildOptions(output=tmp_path / f"spawn-{n}.pdf", jobs=2, part_from=part_from,
                                               force=True))
         assert spawned.pages == report.pages

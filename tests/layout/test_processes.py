@@ -72,7 +72,7 @@ def test_children_hand_back_results_and_exceptions_with_the_child_traceback():
         with pytest.raises(RuntimeError, match="function"):
             children.wait()
         children.start("dies", _dies, None)
-        with pytest.raises(RuntimeError, match="died .exit code 9"):
+        with pytest.raises(RuntimeError, match=r"died .exit code 9"):
             children.wait()
         assert len(children) == 0
         with pytest.raises(RuntimeError, match="none is running"):

@@ -33,7 +33,7 @@ def _content(page) -> bytes:
 
 
 def test_print_is_pdf_x4_with_a_cmyk_output_intent(print_pdf):
-    path, report = print_pdf
+    path, _report = print_pdf
     with pikepdf.open(path) as pdf:
         assert pdf.pdf_version == "1.6"
         assert "PDF/X-4" in pdf.Root.Metadata.read_bytes().decode()
@@ -221,7 +221,7 @@ def test_archive_is_pdf_a_and_pdfbox_accepts_the_1b_variant(tmp_path):
     project = copy_project("seed", tmp_path)
     settings = project / "brochure.yaml"
     settings.write_text(settings.read_text() + "archive:\n  variant: pdf/a-1b\n")
-    result, report = run_json("build", "--profile", "archive", cwd=project)
+    result, _report = run_json("build", "--profile", "archive", cwd=project)
     assert result.exit_code == 0, result.output
     path = project / "build" / "brochure.pdf"
     with pikepdf.open(path) as pdf:

@@ -12,10 +12,14 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from brochure.model import MM
 from brochure.pdf.preflight.scanner import PageFacts
 from brochure.pdf.profiles import Profile
+
+if TYPE_CHECKING:
+    import pikepdf
 
 
 @dataclass
@@ -42,7 +46,8 @@ def pages_text(numbers) -> str:
 
 
 def _fonts(facts) -> Rule:
-    missing = {name: [] for page in facts for name, embedded in page.fonts.items() if not embedded}
+    missing: dict[str, list[int]] = {name: [] for page in facts
+                                     for name, embedded in page.fonts.items() if not embedded}
     for number, page in enumerate(facts, 1):
         for name, embedded in page.fonts.items():
             if not embedded:
@@ -245,7 +250,7 @@ class Subject:
     """What the rules judge: the file, open, with its page facts, against a profile."""
 
     path: Path
-    pdf: object  # pikepdf.Pdf
+    pdf: pikepdf.Pdf
     facts: list[PageFacts]
     profile: Profile
 

@@ -65,7 +65,8 @@ def _scan(content, resources, facts: PageFacts, ctm=(1, 0, 0, 1, 0, 0), depth=0)
         if font.get("/Subtype") == "/Type3":  # its glyphs are little content streams of their own
             for glyph in font.get("/CharProcs", {}).values():
                 _scan(glyph, font.get("/Resources", resources), facts, matrix, depth + 1)
-    for operands, operator in pikepdf.parse_content_stream(content):
+    for instruction in pikepdf.parse_content_stream(content):
+        operands, operator = instruction.operands, instruction.operator
         op = str(operator)
         if op == "q":
             stack.append(matrix)
