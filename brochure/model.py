@@ -102,7 +102,7 @@ class Selection:
 MM = 72 / 25.4  # PDF points in a millimetre
 
 # Every file WeasyPrint may read is given to it under this fixed pseudo-address and
-# served by our own URL fetcher (see pdf.py): nothing is fetched from the network,
+# served by our own URL fetcher (see layout/engine.py): nothing is fetched from the network,
 # and the PDF bytes do not depend on the folder the project sits in.
 ASSET_ORIGIN = "https://brochure.invalid/"
 PROJECT_URL = ASSET_ORIGIN + "project/"

@@ -8,9 +8,12 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from brochure.content.catalogue import Catalogue, entry_summary
 from brochure.errors import ContentError
+
+if TYPE_CHECKING:  # the catalogue reads YAML and schemas: `brochure --help` need not import it
+    from brochure.content.catalogue import Catalogue
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
@@ -88,6 +91,8 @@ def preflight_text(pdf: Path, profile: str, rules: list) -> list[str]:
 
 
 def list_json(found: Catalogue) -> dict:
+    from brochure.content.catalogue import entry_summary
+
     return {"entries": [entry_summary(entry) for entry in found.entries],
             "excluded": [item.as_dict() for item in found.excluded]}
 

@@ -24,6 +24,17 @@ def test_help_list_and_check_never_import_weasyprint():
     assert _python(code).strip().endswith("False")
 
 
+def test_help_imports_no_reader_schema_or_pdf_library():
+    """`brochure --help` stays fast: it loads Click and the command line, nothing that
+    reads entries or makes PDFs."""
+    code = ("import sys; from brochure.cli import main\n"
+            "try: main(['--help'])\n"
+            "except SystemExit: pass\n"
+            "print(sorted({name.split('.')[0] for name in sys.modules} & "
+            "{'yaml', 'jsonschema', 'jinja2', 'markdown_it', 'PIL', 'pikepdf', 'weasyprint'}))")
+    assert _python(code).strip().endswith("[]")
+
+
 def test_console_script_and_module_entry_point():
     result = subprocess.run([sys.executable, "-m", "brochure", "--version"], capture_output=True, text=True,
                             cwd=REPO)

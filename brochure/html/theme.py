@@ -100,7 +100,7 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
     under the fixed pseudo-address; the web edition passes its own template and
     image addresses.
 
-    A large brochure is rendered in parts (see parts.py): part="front" is the cover
+    A large brochure is rendered in parts (see layout/parts.py): part="front" is the cover
     and contents alone, with the page numbers `toc_pages` already known; part="chunk"
     is the sections of `years` alone. Their links to places in other parts point at
     GOTO_URL + id, and are turned back into internal links when the parts are joined.
