@@ -9,20 +9,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from brochure import __version__
-from brochure.confine import is_inside
-from brochure.errors import ContentError, Problem
 from brochure.html.dates import format_period, format_span
 from brochure.html.markdown import markdown_to_html, printed_url
+from brochure.html.sandbox import render
 from brochure.model import GOTO_URL, PROJECT_URL, THEME_URL, Entry, Image, Settings
 
 
-def css_string(text: str) -> str:
-    """Text for inside a CSS string in double quotes."""
-    return re.sub(r'["\\\n]', lambda match: "\\" + format(ord(match[0]), "x") + " ", text)
+def css_string(text: str) -> Markup:
+    """Text for inside a CSS string in double quotes, in a <style> element: quotes,
+    backslashes, line ends and other controls, and the characters that could end the
+    element or be read as markup are written as CSS escapes. Marked safe, because
+    HTML-escaping it again would print entities (&#39;) in the running head."""
+    return Markup(re.sub(r'["\\<>&\x00-\x1f\x7f-\x9f]', lambda match: f"\\{ord(match[0]):x} ", text))
 
 
 def _anchor(entry: Entry, taken: set[str]) -> str:
@@ -35,40 +36,11 @@ def _anchor(entry: Entry, taken: set[str]) -> str:
     return anchor
 
 
-class _ConfinedLoader(jinja2.FileSystemLoader):
-    """Jinja2 follows symbolic links; a theme's template must really be in the theme."""
-
-    def __init__(self, folder: Path):
-        super().__init__(str(folder))
-        self.folder = folder
-
-    def get_source(self, environment, template):
-        if not is_inside(self.folder, self.folder / template):
-            raise jinja2.TemplateNotFound(template)
-        return super().get_source(environment, template)
-
-
 PAGE_SIZES = {"A4": ("210mm", "297mm"), "A5": ("148mm", "210mm"), "letter": ("8.5in", "11in")}
-
-
-def _template_problem(error: jinja2.TemplateError, settings: Settings) -> Problem:
-    """A theme's template error, located in the theme's own file where Jinja2 knows it."""
-    where = f"styles/{settings.theme}/" + (getattr(error, "name", None) or "")
-    if isinstance(error, jinja2.TemplateNotFound):
-        return Problem(where, 0, 0, "", f"template {error.name!r} not found in the theme",
-                       "a theme needs brochure.html.j2; templates may only include files of the theme")
-    return Problem(where, getattr(error, "lineno", 0) or 0, 0, "", f"theme template error: {error.message}",
-                   "fix the template, or use theme: default")
 
 
 def asset_url(settings: Settings, path: Path) -> str:
     return PROJECT_URL + quote(path.relative_to(settings.root.resolve()).as_posix())
-
-
-def _environment(theme: Path, **options) -> SandboxedEnvironment:
-    # Sandboxed: a theme shapes the page, it cannot reach into Python or out of its folder.
-    return SandboxedEnvironment(loader=_ConfinedLoader(theme), autoescape=True, undefined=jinja2.StrictUndefined,
-                                **options)
 
 
 def _sections(items: list[dict], part: str, years: frozenset[int], printed_links: bool) -> list[dict]:
@@ -127,11 +99,7 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
     if not period and entries:
         period = format_period(min(e.date for e in entries), max(e.last_day for e in entries))
     keywords = sorted({tag for entry in entries for tag in entry.tags})
-    environment = _environment(theme, trim_blocks=True, lstrip_blocks=True)
-    environment.filters["printed_url"] = printed_url
-    environment.filters["css_string"] = css_string
-    try:
-        html = environment.get_template(template).render(
+    html = render(theme, f"styles/{settings.theme}/", template, dict(
             profile=profile,
             chunk=part == "chunk",
             front_only=part == "front",
@@ -148,9 +116,7 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
             page_width=PAGE_SIZES[settings.page_size][0],
             page_height=PAGE_SIZES[settings.page_size][1],
             version=__version__,
-        )
-    except jinja2.TemplateError as error:
-        raise ContentError([_template_problem(error, settings)]) from None
+        ), {"printed_url": printed_url, "css_string": css_string}, trim_blocks=True, lstrip_blocks=True)
     if part != "whole":
         html = html.replace('href="#', f'href="{GOTO_URL}')
     return html, [item["id"] for item in items]
@@ -159,13 +125,9 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
 def render_page_numbers(settings: Settings, theme: Path, first_page: int, count: int, profile: str) -> str:
     """The theme's page-number pages for a brochure rendered in parts: `count` pages
     numbered from `first_page`, nothing else on them."""
-    environment = _environment(theme)
-    try:
-        return environment.get_template("numbers.html.j2").render(
-            brochure=settings, theme_url=THEME_URL, profile=profile, first_page=first_page, count=count,
-            page_width=PAGE_SIZES[settings.page_size][0], page_height=PAGE_SIZES[settings.page_size][1])
-    except jinja2.TemplateError as error:
-        raise ContentError([_template_problem(error, settings)]) from None
+    return render(theme, f"styles/{settings.theme}/", "numbers.html.j2", dict(
+        brochure=settings, theme_url=THEME_URL, profile=profile, first_page=first_page, count=count,
+        page_width=PAGE_SIZES[settings.page_size][0], page_height=PAGE_SIZES[settings.page_size][1]))
 
 
 def supports_parts(theme: Path) -> bool:

@@ -1,0 +1,133 @@
+"""Where a theme's templates run. Themes are untrusted (a colleague's download): a
+template sees plain data only (text, numbers, dates, lists, mappings), never an object
+with methods that reach files or processes; it runs in Jinja2's sandbox, may include
+only files of its own theme, and a runaway loop is stopped and told where it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import signal
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from brochure.confine import is_inside
+from brochure.errors import ContentError, Problem
+
+TEMPLATE_SECONDS = 60.0  # a brochure of 2000 items renders in well under a second
+MAX_OUTPUT = 200_000_000  # characters: far beyond any brochure, well before memory runs out
+
+
+def plain(value: Any) -> Any:
+    """`value` as plain data for a template: dataclasses become mappings of their fields,
+    tuples lists; paths are left out (a template has no business with files)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: plain(getattr(value, field.name)) for field in dataclasses.fields(value)
+                if not isinstance(getattr(value, field.name), Path)}
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items() if not isinstance(item, Path)}
+    if isinstance(value, (list, tuple, frozenset, set)):
+        return [plain(item) for item in value if not isinstance(item, Path)]
+    if value is None or isinstance(value, (str, int, float, dt.date)):
+        return value
+    raise TypeError(f"not plain data for a template: {type(value).__name__}")
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Jinja2 follows symbolic links; a theme's template must really be in the theme."""
+
+    def __init__(self, folder: Path):
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def get_source(self, environment, template):
+        if not is_inside(self.folder, self.folder / template):
+            raise jinja2.TemplateNotFound(template)
+        return super().get_source(environment, template)
+
+
+class _TooLong(Exception):
+    """The template ran past TEMPLATE_SECONDS."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the template after `seconds` (where the system has interval timers and we
+    are the main thread; elsewhere the output limit still holds)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise _TooLong
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _line_in_theme(error: BaseException, theme: Path) -> tuple[str, int]:
+    """The template and line an exception was raised in (Jinja2 rewrites tracebacks so
+    that template frames carry the template's own file and line)."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename and is_inside(theme, Path(frame.filename)):
+            return Path(frame.filename).relative_to(theme.resolve()).as_posix(), frame.lineno or 0
+    return "", 0
+
+
+def render(theme: Path, shown_as: str, template: str, context: dict[str, Any],
+           filters: dict[str, Callable] | None = None, **options: Any) -> str:
+    """The theme's `template` rendered with `context` (made plain first). `shown_as`
+    names the theme in messages (styles/NAME/)."""
+    environment = SandboxedEnvironment(loader=_ConfinedLoader(theme), autoescape=True,
+                                       undefined=jinja2.StrictUndefined, **options)
+    environment.filters.update(filters or {})
+    context = {name: plain(value) for name, value in context.items()}
+    pieces, size = [], 0
+    try:
+        with _time_limit(TEMPLATE_SECONDS):
+            for piece in environment.get_template(template).generate(**context):
+                pieces.append(piece)
+                size += len(piece)
+                if size > MAX_OUTPUT:
+                    raise _TooLong
+    except jinja2.TemplateError as error:
+        raise ContentError([_template_problem(error, theme, shown_as)]) from None
+    except (_TooLong, RecursionError, MemoryError) as error:
+        name, line = _line_in_theme(error, theme)
+        raise ContentError([Problem(shown_as + (name or template), line, 0, "",
+                                    f"theme template runs away (over {TEMPLATE_SECONDS:.0f} s or "
+                                    f"{MAX_OUTPUT // 1_000_000} MB of HTML)",
+                                    "look for a loop that never ends or repeats too much")]) from None
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
+        name, line = _line_in_theme(error, theme)  # e.g. a filter given the wrong kind of value
+        raise ContentError([Problem(shown_as + (name or template), line, 0, "",
+                                    f"theme template error: {type(error).__name__}: {error}",
+                                    "fix the template, or use theme: default")]) from None
+    return "".join(pieces)
+
+
+def _template_problem(error: jinja2.TemplateError, theme: Path, shown_as: str) -> Problem:
+    """A theme's template error, located in the theme's own file: where Jinja2 says
+    (syntax errors), else where the traceback left the template (errors while running)."""
+    if isinstance(error, jinja2.TemplateNotFound):
+        return Problem(shown_as + (error.name or ""), 0, 0, "", f"template {error.name!r} not found in the theme",
+                       "a theme needs brochure.html.j2; templates may only include files of the theme")
+    name, line = getattr(error, "name", None) or "", getattr(error, "lineno", 0) or 0
+    if not line:
+        name, line = _line_in_theme(error, theme)
+    message = (error.message or str(error)).rstrip(".")
+    return Problem(shown_as + name, line, 0, "", f"theme template error: {message}",
+                   "fix the template, or use theme: default")

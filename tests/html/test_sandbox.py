@@ -1,0 +1,93 @@
+"""A theme is untrusted: its templates see plain data, cannot reach files or processes,
+and a runaway template is stopped and located. Each case asserts the exit code, the
+message and its place, that nothing outside the theme was read into the output, that
+nothing was written, and that the previous PDF is intact."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import copy_project, page_texts, run
+
+SECRET = "THE-SECRET-OF-THE-HOME-FOLDER"
+
+# Template text -> what the message says. Every one tries to reach a file, a process or
+# Python's insides through what the template is given.
+ESCAPES = {
+    "{{ brochure.root.read_text() }}": "no attribute",
+    "{{ brochure.cover_image.path.read_bytes() }}": "no attribute",
+    "{{ items[0].entry.image.path.write_text('x') }}": "no attribute",
+    "{{ brochure.print_options.icc.open().read() }}": "no attribute",
+    "{{ brochure.__class__.__init__.__globals__ }}": "unsafe",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}": "unsafe",
+    "{{ items.__class__.__base__.__subclasses__() }}": "unsafe",
+    "{{ lipsum.__globals__['os'].system('true') }}": "unsafe",
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}": "unsafe",
+    "{{ range.__self__.open('/etc/hostname').read() }}": "no attribute",
+    "{{ self._TemplateReference__context }}": "unsafe",
+    "{{ (items | first).entry.date.__class__.__subclasses__() }}": "unsafe",
+    "{{ namespace.__init__.__globals__ }}": "unsafe",
+    "{{ joiner.__init__.__globals__['__builtins__'] }}": "unsafe",
+    "{{ items | length / 0 }}": "ZeroDivisionError",
+}
+
+
+@pytest.fixture
+def themed(tmp_path):
+    """A project with its own theme `hostile` and a previous PDF in place; a secret file
+    beside the project, and one its cover picture's folder could lead to."""
+    project = copy_project("minimal", tmp_path)
+    (tmp_path / "secret.txt").write_text(SECRET)
+    (project / "styles" / "hostile").mkdir(parents=True)
+    (project / "brochure.yaml").write_text("title: T\ntheme: hostile\n")
+    previous = project / "build" / "brochure.pdf"
+    previous.parent.mkdir()
+    previous.write_bytes(b"%PDF- the previous edition")
+    return project
+
+
+def _template(project, text: str) -> None:
+    template = project / "styles" / "hostile" / "brochure.html.j2"
+    template.write_text(f'<html lang="en">\n<body>\n{text}\n</body></html>\n')
+
+
+@pytest.mark.parametrize("text", list(ESCAPES))
+def test_a_template_cannot_reach_files_processes_or_python(themed, text):
+    _template(themed, text)
+    result = run("build", cwd=themed)
+    assert result.exit_code == 1, result.output
+    [problem, summary] = result.stderr.splitlines()
+    assert problem.startswith("styles/hostile/brochure.html.j2:3"), problem
+    assert ESCAPES[text] in problem, problem
+    assert summary == "1 problem found; nothing was written."
+    assert "Traceback" not in result.output and SECRET not in result.output
+    assert (themed / "build" / "brochure.pdf").read_bytes() == b"%PDF- the previous edition"
+    assert sorted(path.name for path in (themed / "build").iterdir()) == ["brochure.pdf"]
+
+
+def test_a_template_sees_plain_data(themed):
+    """What a theme can use is there; paths are not."""
+    _template(themed, "{{ brochure.title }}|{{ items | length }}|{{ items[0].entry.date.year }}|"
+                      "{{ items[0].entry.tags | join(',') }}|{{ brochure.root is defined }}|"
+                      "{{ items[0].entry.image is mapping }}")
+    result = run("build", cwd=themed)
+    assert result.exit_code == 0, result.output
+    assert "T|3|2021|funding,meetings|False|True" in page_texts(themed / "build" / "brochure.pdf")[0]
+
+
+@pytest.mark.parametrize("loop", [
+    "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+    "{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}",
+    "{% macro again(n) %}{{ again(n + 1) }}{% endmacro %}{{ again(0) }}",
+])
+def test_a_runaway_template_is_stopped_and_located(themed, monkeypatch, loop):
+    from brochure.html import sandbox
+
+    monkeypatch.setattr(sandbox, "TEMPLATE_SECONDS", 1.0)
+    monkeypatch.setattr(sandbox, "MAX_OUTPUT", 5_000_000)
+    _template(themed, loop)
+    result = run("build", cwd=themed)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("styles/hostile/brochure.html.j2:3:"), result.stderr
+    assert "theme template runs away" in result.stderr
+    assert "Traceback" not in result.output
+    assert (themed / "build" / "brochure.pdf").read_bytes() == b"%PDF- the previous edition"
