@@ -10,6 +10,7 @@ from pathlib import Path
 
 from brochure.confine import resolve_inside
 from brochure.content.schema import schema_problems
+from brochure.content.text import text_problems
 from brochure.errors import Problem
 from brochure.model import Entry, Image, Link, Source, YamlDocument
 
@@ -64,7 +65,7 @@ def _image(image_data: dict, document: YamlDocument, shown_as: str, base: Path, 
 def entry_from_document(document: YamlDocument, shown_as: str, file_path: Path, root: Path,
                         allow_remote_images: bool = False) -> tuple[Entry | None, list[Problem]]:
     """Validate one parsed entry file; build the Entry when it has no problem."""
-    problems = schema_problems(document, "entry", shown_as)
+    problems = schema_problems(document, "entry", shown_as) + text_problems(document, shown_as)
     data = document.data
     date = _real_date(document, "date", shown_as, problems)
     end_date = _real_date(document, "end_date", shown_as, problems)

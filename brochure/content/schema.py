@@ -47,7 +47,7 @@ def schema_problems(document: YamlDocument, schema_name: str, shown_as: str) -> 
                     and tuple(problem.field.rpartition(".")[::2]) in suggested)]
 
 
-def _field_name(location) -> str:
+def field_name(location) -> str:
     name = ""
     for part in location:
         name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
@@ -57,7 +57,7 @@ def _field_name(location) -> str:
 def _explain(error, document: YamlDocument, shown_as: str) -> list[Problem]:
     location = tuple(error.absolute_path)
     line, column = document.where(location)
-    field = _field_name(location)
+    field = field_name(location)
     kind, value, schema = error.validator, error.instance, error.schema
 
     def at(message: str, hint: str = "", where=location, name=field) -> Problem:
@@ -72,14 +72,14 @@ def _explain(error, document: YamlDocument, shown_as: str) -> list[Problem]:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(known)
             line, column = document.keys.get((*location, key), (line, column))
-            result.append(Problem(shown_as, line, column, _field_name((*location, key)),
+            result.append(Problem(shown_as, line, column, field_name((*location, key)),
                                   f"unknown field '{key}'", hint))
         return result
     if kind == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)
         name = missing[0] if missing else "?"
         where = f"in '{field}'" if field else "in the entry"
-        return [Problem(shown_as, line, column, _field_name((*location, name)),
+        return [Problem(shown_as, line, column, field_name((*location, name)),
                         f"required field '{name}' is missing {where}", f"add '{name}: ...'")]
     if location and location[-1] in ("date", "end_date") and kind in ("pattern", "type"):
         return [at(f"{_describe(value)} is not a date", _date_hint(value))]
@@ -92,6 +92,8 @@ def _explain(error, document: YamlDocument, shown_as: str) -> list[Problem]:
         expected = schema["type"]
         text = wanted.get(expected, expected)
         hint = "put the text in quotes" if expected == "string" else ""
+        if expected == "string" and isinstance(value, bool):
+            hint = "YAML reads yes, no, on, off, true and false as true or false: put the text in quotes"
         if expected == "array":
             hint = "write it as [a, b] or as lines starting with '- '"
         return [at(f"must be {text}, not {_describe(value)}", hint)]
@@ -128,18 +130,33 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "tag"
 
 
+def _real(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def _date_hint(value) -> str:
     """Suggest the ISO form of a date written another way."""
     text = str(value).strip()
-    match = (re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4})", text)
+    match = (re.fullmatch(r"(\d{1,2})([./])(\d{1,2})[./](\d{4})", text)
              or re.fullmatch(r"(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})", text))
     year_first = re.fullmatch(r"(\d{4})[./](\d{1,2})[./](\d{1,2})", text)
     try:
-        if match:
-            day, month, year = match.groups()
-            month = _MONTHS.get(month.lower()) if not month.isdigit() else int(month)
+        if match and match.lastindex == 4:
+            # 11.04.2019 is day first; 04/11/2019 is 4 November in most of the world and
+            # April 11 in the US: offer both readings.
+            first, separator, second, year = int(match[1]), match[2], int(match[3]), int(match[4])
+            orders = ((first, second), (second, first)) if separator == "/" else ((first, second),)
+            readings = [dt.date(year, month, day).isoformat() for day, month in orders if _real(year, month, day)]
+            if readings:
+                return "write " + " or ".join(dict.fromkeys(readings))
+        elif match:
+            month = _MONTHS.get(match[2].lower())
             if month:
-                return f"write {dt.date(int(year), month, int(day)).isoformat()}"
+                return f"write {dt.date(int(match[3]), month, int(match[1])).isoformat()}"
         if year_first:
             year, month, day = map(int, year_first.groups())
             return f"write {dt.date(year, month, day).isoformat()}"

@@ -8,6 +8,7 @@ from typing import Any
 
 from brochure.confine import is_inside, resolve_inside
 from brochure.content.schema import schema_problems
+from brochure.content.text import text_problems
 from brochure.content.yaml_reader import read_yaml
 from brochure.errors import ContentError, Problem
 from brochure.model import Image, PrintOptions, Settings, YamlDocument
@@ -47,7 +48,7 @@ def load_settings(start: Path) -> Settings:
     root = find_root(start)
     document, problems = read_yaml(root / SETTINGS_FILE, SETTINGS_FILE, kind="settings")
     if document is not None:
-        problems = schema_problems(document, "settings", SETTINGS_FILE)
+        problems = schema_problems(document, "settings", SETTINGS_FILE) + text_problems(document, SETTINGS_FILE)
         if not problems:
             settings, problems = settings_from(document, root)
     if problems:

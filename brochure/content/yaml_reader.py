@@ -8,6 +8,7 @@ is being parsed, before anything is expanded.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import yaml
@@ -85,7 +86,7 @@ def read_yaml(path: Path, shown_as: str, kind: str = "entry") -> tuple[YamlDocum
     if node is None:
         return None, problem("the file is empty", 1, 1, empty_hint)
 
-    builder = _Builder(loader, shown_as)
+    builder = _Builder(loader, shown_as, text.splitlines())
     data = builder.build(node, ())
     if builder.problems:
         return None, builder.problems
@@ -173,9 +174,10 @@ def _parsed_by_pyyaml(text: str, problem):
 class _Builder:
     """Turns a composed node tree into plain data, recording positions."""
 
-    def __init__(self, loader: yaml.SafeLoader, shown_as: str):
+    def __init__(self, loader: yaml.SafeLoader, shown_as: str, lines: list[str]):
         self.loader = loader
         self.shown_as = shown_as
+        self.lines = lines  # the file's text, to see what YAML took for a comment
         self.values: dict[Location, tuple[int, int]] = {}
         self.keys: dict[Location, tuple[int, int]] = {}
         self.problems: list[Problem] = []
@@ -183,6 +185,20 @@ class _Builder:
     def _refuse(self, node, message: str, hint: str = "") -> None:
         mark = node.start_mark
         self.problems.append(Problem(self.shown_as, mark.line + 1, mark.column + 1, "", message, hint))
+
+    def _comment_cuts(self, node, location: Location, value: str) -> None:
+        """An unquoted value followed by ' #word' on its line: YAML cut the value there
+        and read the rest as a comment, which the writer almost never means (a comment
+        is written after two spaces and '# ')."""
+        end = node.end_mark
+        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
+        cut = _CUT.match(rest)
+        if cut and location:
+            column = end.column + cut.start(1) + 1
+            self.problems.append(Problem(
+                self.shown_as, end.line + 1, column, ".".join(map(str, location)),
+                f"the value stops before {cut[1]!r}: YAML reads ' #' as the start of a comment",
+                f'put the whole value in quotes: "{value} {cut[1]}"'))
 
     def build(self, node, location: Location):
         self.values[location] = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -224,12 +240,17 @@ class _Builder:
             # e.g. 2019-02-30 looks like a date to YAML but is none: keep the text and
             # let validation say what is wrong with it, in its place.
             return node.value
+        if isinstance(value, str) and not node.style:  # plain: None from PyYAML, "" from libyaml
+            self._comment_cuts(node, location, value)
         # Dates are kept as ISO text so the JSON Schema sees what the user wrote.
         if isinstance(value, dt.datetime):
             return value.isoformat(sep=" ")
         if isinstance(value, dt.date):
             return value.isoformat()
         return value
+
+
+_CUT = re.compile(r"[ \t]+(#\S.*)$")  # ' #1 in Europe', ' #MeToo': a comment to YAML, text to a person
 
 
 def _kind(value) -> str:
