@@ -159,12 +159,15 @@ def main(project_dir, debug):
 
 
 def _interrupt_on_sigterm() -> None:
-    """SIGTERM (a scheduler stopping a release job) unwinds like Ctrl-C, so the
-    temporary file of a half-written PDF is removed and the previous PDF stays."""
+    """SIGTERM (a scheduler stopping a release job) and SIGHUP (the terminal closed)
+    unwind like Ctrl-C, so the temporary file of a half-written PDF is removed and the
+    previous PDF stays."""
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, interrupt)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):  # Windows has no SIGHUP
+            signal.signal(getattr(signal, name), interrupt)
 
 
 @main.command()

@@ -7,13 +7,22 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from brochure.confine import is_inside
-from brochure.content.settings import load_settings, theme_folder
+from brochure.content.settings import find_root, load_settings, theme_folder
+from brochure.errors import ContentError
 
 
 def watched_inputs(start: Path, output: Path | None) -> tuple[list[Path], list[Path]]:
     """The folders whose changes can change the output (the project and its theme), and
-    what in them a build writes itself, which must not set off another build."""
-    settings = load_settings(start)
+    what in them a build writes itself, which must not set off another build. With
+    settings that do not load (yet), the whole project is watched for their fix."""
+    try:
+        settings = load_settings(start)
+    except ContentError:
+        try:
+            root = find_root(start)
+        except ContentError:  # no brochure.yaml at all yet: watch where it will be
+            root = start.resolve()
+        return [root], [root / "build", *filter(None, (output,))]
     folders = [settings.root]
     theme = theme_folder(settings).resolve()
     if not is_inside(settings.root, theme):

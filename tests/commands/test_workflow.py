@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from conftest import REPO, copy_project, outline_titles, run, run_json, wait_for
@@ -225,3 +226,39 @@ def test_no_op_rebuilds_and_what_makes_a_build_happen_again(tmp_path):
     assert build() is False and pdf.read_bytes().startswith(b"%PDF")
     pdf.unlink()
     assert build() is False and pdf.exists()
+
+
+def test_watch_started_on_broken_settings_waits_for_the_fix(tmp_path):
+    project = copy_project("minimal", tmp_path)
+    settings = project / "brochure.yaml"
+    good = settings.read_text()
+    settings.write_text("title: Minimal\ntittle: typo\n")
+    pdf = project / "build" / "brochure.pdf"
+    process = subprocess.Popen([sys.executable, "-m", "brochure", "build", "--watch"], cwd=project,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert not wait_for(lambda: process.poll() is not None, 5), "the watch gave up on broken settings"
+        settings.write_text(good)
+        assert wait_for(pdf.exists, 60), "no build after the settings were fixed"
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert "brochure.yaml:2:1: tittle: unknown field 'tittle' (did you mean 'title'?)" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_a_closed_terminal_stops_a_build_like_ctrl_c(tmp_path):
+    """SIGHUP (the terminal closed): exit 130, the previous PDF kept, nothing left."""
+    project = copy_project("seed", tmp_path)
+    target = project / "out.pdf"
+    target.write_bytes(b"%PDF- the previous release")
+    process = subprocess.Popen([sys.executable, "-m", "brochure", "build", "--force", "--jobs", "2", "-o", "out.pdf"],
+                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    assert wait_for(lambda: children.exists() and children.read_text().split(), 30), "the build never started"
+    process.send_signal(signal.SIGHUP)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "interrupted; nothing was written." in stderr
+    assert target.read_bytes() == b"%PDF- the previous release"
+    assert not [path for path in project.iterdir() if path.name.endswith(".tmp")]
