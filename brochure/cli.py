@@ -95,15 +95,15 @@ def _selection(since: str | None, until: str | None, tags, drafts) -> Selection:
     return Selection(since=first, until=last, tags=tuple(tags), drafts=drafts)
 
 
-def _output_path(template: str | None, since: str | None, until: str | None) -> Path | None:
-    from brochure.commands.build import output_name
+def _output_path(template: str | None, since, until, output_format: str) -> tuple[Path | None, bool]:
+    """The -o path, and whether it is the web edition: --format html, or a name ending in .html."""
+    from brochure.commands.build import is_web_name, output_name
 
-    if template is None:
-        return None
     try:
-        return output_name(template, since, until)
+        target = None if template is None else output_name(template, since, until, output_format)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="-o") from None
+    return target, output_format == "html" or (target is not None and is_web_name(target))
 
 
 def _print(output_format: str, document: dict, lines: list[str], err: bool = False) -> None:
@@ -197,21 +197,19 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
 
     start = _start(ctx, project_dir, output_format)
     selection = _selection(since, until, tags, drafts)
-    target = _output_path(output, since, until)
-    if self_contained and output_format != "html":
-        raise click.BadParameter("goes with --format html", param_hint="--self-contained")
-    if output_format == "html" and profile:
+    target, web = _output_path(output, since, until, output_format)
+    if self_contained and not web:
+        raise click.BadParameter("goes with --format html (or -o ….html)", param_hint="--self-contained")
+    if web and profile:
         raise click.BadParameter("profiles are for PDF; the web edition has none", param_hint="--profile")
-    if output_format == "html" and target and target.suffix.lower() not in (".html", ".htm"):
-        raise click.BadParameter(f"the web edition is HTML: name it …{target.stem}.html", param_hint="-o")
     options = BuildOptions(selection=selection, output=target, profile=profile,
                            allow_remote_images=allow_remote_images, force=force, jobs=jobs)
 
     def run_once() -> None:
-        if output_format == "html":
-            web = build_web(start, selection, target, self_contained, allow_remote_images)
+        if web:
+            edition = build_web(start, selection, target, self_contained, allow_remote_images)
             if not quiet:
-                click.echo(report.web_text(web))
+                click.echo(report.web_text(edition))
             return
         progress = report.ProgressLine(not quiet and output_format == "text" and sys.stderr.isatty(),
                                        lambda text: click.echo(text, err=True, nl=False))

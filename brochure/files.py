@@ -8,6 +8,7 @@ survives any failure. Every other module reads.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -70,13 +71,70 @@ def remove(paths: Iterable[Path]) -> None:
         path.unlink(missing_ok=True)
 
 
-def checked_output(target: Path, inputs: Iterable[Path]) -> Path:
-    """`target`, unless it is a folder or one of the brochure's inputs: a slip such as
-    `-o brochure.yaml` must not overwrite the project with a PDF."""
-    if str(target) in ("", ".") or target.is_dir():
-        raise ContentError([Problem(str(target), 0, 0, "", "is a folder, not a file name",
-                                    "name the file, e.g. -o build/brochure.pdf")])
-    if target.resolve() in {path.resolve() for path in inputs}:
-        raise ContentError([Problem(str(target), 0, 0, "", "is one of the brochure's own input files",
-                                    "write the output somewhere else, e.g. build/")])
+def checked_output(target: Path, inputs: Iterable[Path], suffixes: tuple[str, ...] = (".pdf",)) -> Path:
+    """`target`, unless writing there would destroy something or mislead: a slip such as
+    `-o entries/old.yaml` must not overwrite the project with a PDF, and `-o /dev/null`
+    must not replace a device with a regular file (os.replace would, as root). Only
+    the file's status is looked at: opening a named pipe would block."""
+    why, hint = _unfit_output(target, inputs, suffixes)
+    if why:
+        raise ContentError([Problem(_shown(target), 0, 0, "", why, hint)])
     return target
+
+
+def _shown(target: Path) -> str:
+    """`target` as the user knows it: relative to the current folder when inside it (the
+    output: of brochure.yaml arrives joined to the project's absolute path)."""
+    try:
+        return str(target.relative_to(Path.cwd())) if target.is_absolute() else str(target)
+    except (ValueError, OSError):
+        return str(target)
+
+
+_SPECIAL = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+            (stat.S_ISSOCK, "a socket"))
+
+
+def _unfit_output(target: Path, inputs: Iterable[Path], suffixes: tuple[str, ...]) -> tuple[str, str]:
+    """Why `target` must not be written, and what to do instead; ("", "") when it may."""
+    example = f"e.g. -o build/brochure{suffixes[0]}"
+    if str(target) in ("", "."):
+        return "is a folder, not a file name", f"name the file, {example}"
+    for folder in target.parents:  # the nearest one that exists must be a folder
+        try:
+            mode = os.stat(folder).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError:
+            break  # unreadable: writing will say why
+        if not stat.S_ISDIR(mode):
+            return f"{_shown(folder)} is a file, not a folder", f"choose a path through folders only, {example}"
+        break
+    try:
+        status = os.stat(target)  # follows a link: what it points at is what would be lost
+    except OSError:
+        status = None  # nothing there (or a dangling link, which is replaced)
+    if status and stat.S_ISDIR(status.st_mode):
+        return "is a folder, not a file name", f"name the file, {example}"
+    if status and _same_file(status, inputs):
+        return "is one of the brochure's own input files", "write the output somewhere else, e.g. build/"
+    kind = next((name for test, name in _SPECIAL if status and test(status.st_mode)), "")
+    if kind:
+        return f"is {kind}, not a regular file: writing would replace it", f"write to a file, {example}"
+    if target.suffix.lower() not in suffixes:
+        return (f"does not end in {suffixes[0]}: the name's ending says what the file is",
+                f"name it {target.stem}{suffixes[0]}, with -o or as output: in brochure.yaml")
+    return "", ""
+
+
+def _same_file(status: os.stat_result, inputs: Iterable[Path]) -> bool:
+    """Whether one of `inputs` is the file `status` describes (by device and inode: a
+    link, a `..` or another spelling of an input's name is still that input)."""
+    for path in inputs:
+        try:
+            other = os.stat(path)
+        except OSError:
+            continue  # gone: it cannot be overwritten
+        if (other.st_dev, other.st_ino) == (status.st_dev, status.st_ino):
+            return True
+    return False

@@ -29,6 +29,7 @@ from brochure.pdf.profiles import Profile, resolve
 
 Progress = Callable[[str], None]
 
+WEB_SUFFIXES = (".html", ".htm")
 _EVERY_ENTRY = Selection()  # no dates, no tags, no drafts: what a build takes by default
 
 
@@ -127,7 +128,7 @@ def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, pro
     entries, timings = found.entries, found.timings
     progress("Rendering HTML")
     stage = time.monotonic()
-    target = checked_output(plan.output, input_files(settings, entries, plan.theme))
+    target = checked_output(plan.output, input_files(found, plan.theme))
     pictures = blame.pictures(settings, entries)
     html, item_ids = _html(plan, found)
     substitutes = _press_pictures(plan, pictures, {}, progress)
@@ -239,10 +240,12 @@ def _write_pdf(html: str, plan: _Plan, identifier: bytes, remote: frozenset[str]
                      progress=progress)
 
 
-def output_name(template: str, since: str | None, until: str | None) -> Path:
+def output_name(template: str, since: str | None, until: str | None, output_format: str = "text") -> Path:
     """-o with placeholders for scripted releases: {since}, {until}, and {period} (the
     period itself when --since and --until name the same one, else since_until).
-    Raises ValueError saying what is wrong with the template."""
+    The name's ending says which edition it is: .pdf, or .html for the web edition
+    (which --format html asks for, and which has no JSON report). Raises ValueError
+    saying what is wrong with the template."""
     import string
 
     fields = {"since": since, "until": until,
@@ -263,4 +266,17 @@ def output_name(template: str, since: str | None, until: str | None) -> Path:
         if fields[name] is None:
             needs = "--since and --until" if name == "period" else f"--{name}"
             raise ValueError(f"{{{name}}} needs {needs}")
-    return Path(template.format(**fields))
+    path = Path(template.format(**fields))
+    web = is_web_name(path)
+    if output_format == "html" and not web:
+        raise ValueError(f"the web edition is HTML: name it …{path.stem}.html")
+    if output_format == "json" and web:
+        raise ValueError(f"the web edition has no JSON report: name it …{path.stem}.pdf, or leave out --format json")
+    if not web and path.suffix.lower() != ".pdf":
+        raise ValueError(f"{template!r} ends neither in .pdf nor in .html: the ending says which edition to write")
+    return path
+
+
+def is_web_name(path: Path) -> bool:
+    """Whether `path` names the web edition (`build -o site.html` writes it)."""
+    return path.suffix.lower() in WEB_SUFFIXES

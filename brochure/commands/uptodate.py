@@ -6,76 +6,134 @@ byte of them and the brochure is built again. Entries and settings are small and
 read whole; pictures can be large, so their digest is reused while their size and
 modification time are those it was computed for (as git does): timestamps only
 ever save re-reading a picture, they never stand in for its content.
+
+The check runs before the entries are read and checked, so it trusts nothing: it
+reads only regular files inside the project (an entry only within the size limit
+the reader sets), and any doubt (a file gone, unreadable, too large or leading out
+of the project; a stamp damaged or of another version) means "build again", which
+then reports what is wrong. Paths are kept relative to the project root, so a
+moved project is still up to date.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 from brochure import __version__
+from brochure.confine import is_inside
 from brochure.content.settings import SETTINGS_FILE, theme_files
-from brochure.content.yaml_reader import entry_files
+from brochure.content.yaml_reader import MAX_FILE_BYTES, entry_files
+from brochure.errors import ContentError
 from brochure.files import write_atomically
 from brochure.model import Selection, Settings
 from brochure.pdf.profiles import Profile
+
+STAMP_VERSION = 2  # 2: paths relative to the project root; a stamp of another version is ignored
+_MAX_STAMP_BYTES = 64 << 20  # a line of report per item: a few megabytes for the largest brochure
+_REPORT_FIELDS = {"included": list, "excluded": list, "pages": int, "size": int, "profile": str, "preflight": list}
+_EXCLUDED_FIELDS = {"file", "title", "date", "end_date", "tags", "reason"}  # what Excluded.from_dict reads
+
+
+class _Doubt(Exception):
+    """An input is not what a build would accept, or not where the stamp says: build again."""
 
 
 def _stamp_path(output: Path) -> Path:
     return output.with_name(f".{output.name}.inputs")
 
 
+def _read(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of `path`, a regular file of at most `limit` bytes; else _Doubt. Its
+    status is looked at first: a named pipe would block, a huge file would be read whole."""
+    status = os.stat(path)
+    if not stat.S_ISREG(status.st_mode) or (limit is not None and status.st_size > limit):
+        raise _Doubt(path)
+    with path.open("rb") as stream:
+        data = stream.read(limit + 1 if limit is not None else -1)
+    if limit is not None and len(data) > limit:  # it grew since
+        raise _Doubt(path)
+    return data
+
+
+def _well_formed(stamp) -> bool:
+    """Whether `stamp` has this version's shape, down to what a no-op build reports."""
+    if not isinstance(stamp, dict) or stamp.get("version") != STAMP_VERSION:
+        return False
+    report, pictures = stamp.get("report"), stamp.get("pictures")
+    if not (isinstance(stamp.get("digest"), str) and isinstance(pictures, dict) and isinstance(report, dict)):
+        return False
+    return (all(isinstance(report.get(name), kind) for name, kind in _REPORT_FIELDS.items())
+            and all(isinstance(item, dict) for item in report["included"])
+            and all(isinstance(item, dict) and item.keys() >= _EXCLUDED_FIELDS for item in report["excluded"])
+            and all(isinstance(known, list) and len(known) == 3 for known in pictures.values()))
+
+
 def _read_stamp(output: Path) -> dict | None:
     """The stamp of the last build of `output`, when that output is still the one it
     wrote (same size and time), else None."""
     try:
-        stamp = json.loads(_stamp_path(output).read_text("utf-8"))
+        stamp = json.loads(_read(_stamp_path(output), _MAX_STAMP_BYTES))
         written = output.stat()
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError, _Doubt):  # ValueError: not JSON, or not UTF-8
         return None
-    if stamp.get("output") != [written.st_size, written.st_mtime_ns]:
+    if not _well_formed(stamp) or stamp.get("output") != [written.st_size, written.st_mtime_ns]:
         return None
     return stamp
 
 
-def _file_digest(path: Path, known: dict) -> str:
-    status = path.stat()
-    entry = known.get(str(path))
-    if entry and entry[:2] == [status.st_size, status.st_mtime_ns]:
-        return entry[2]
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    known[str(path)] = [status.st_size, status.st_mtime_ns, digest]
+def _key(root: Path, path: Path) -> str:
+    """`path` as the stamp names it: relative to the project root, with forward slashes."""
+    if not is_inside(root, path):
+        raise _Doubt(path)
+    return path.resolve().relative_to(root.resolve()).as_posix()
+
+
+def _picture_digest(root: Path, key: str, known: dict) -> str:
+    """The digest of the picture `key` names, reused from `known` while its size and
+    time are unchanged; `known` is updated."""
+    path = root / key
+    if not is_inside(root, path):  # a stamp naming ../ or /etc/...: not ours
+        raise _Doubt(path)
+    status = os.stat(path)
+    if not stat.S_ISREG(status.st_mode):
+        raise _Doubt(path)
+    cached = known.get(key)
+    if cached and cached[:2] == [status.st_size, status.st_mtime_ns]:
+        return str(cached[2])
+    digest = hashlib.sha256(_read(path)).hexdigest()
+    known[key] = [status.st_size, status.st_mtime_ns, digest]
     return digest
 
 
-def _input_digest(options: str, whole: list[Path], pictures: list[Path], known: dict) -> str:
-    """One digest of the options, of the files read whole (settings, entries, theme)
-    and of the pictures (see the module's note). `known` is updated with the
-    pictures' digests."""
-    digest = hashlib.sha256(f"brochure {__version__}\n{options}\n".encode())
-    for path in whole:
-        digest.update(f"{path}\n".encode())
-        digest.update(path.read_bytes())
-    for path in pictures:
-        digest.update(f"{path}\n{_file_digest(path, known)}\n".encode())
-    return digest.hexdigest()
-
-
-def _stamp_text(digest: str, output: Path, pictures: dict, report: dict) -> str:
-    written = output.stat()
-    return json.dumps({"digest": digest, "output": [written.st_size, written.st_mtime_ns],
-                       "pictures": pictures, "report": report}, ensure_ascii=False)
+def _named(digest, name: str, data: bytes) -> None:
+    # Surrogates of a file name that is not UTF-8 go in as their bytes: no crash here,
+    # the build that follows reports the name.
+    digest.update(name.encode("utf-8", "surrogateescape") + b"\n")
+    digest.update(data)
 
 
 def _digest(settings: Settings, theme: Path, profile: Profile, selection: Selection, output: Path,
-            pictures: list[Path], known: dict) -> str:
-    """The digest of everything the PDF is made from."""
-    whole = [settings.root / SETTINGS_FILE, *entry_files(settings.root / settings.entries_dir), *theme_files(theme)]
-    options = repr((selection, profile, str(output), os.environ.get("SOURCE_DATE_EPOCH", "")))
-    extra = [profile.icc] if profile.icc else []
-    return _input_digest(options, whole, sorted(set(pictures)) + extra, known)
+            pictures: list[str], known: dict) -> str:
+    """The digest of everything the PDF is made from. Raises OSError or _Doubt when an
+    input cannot be vouched for."""
+    root = settings.root
+    shown_output = _key(root, output) if is_inside(root, output) else str(output)
+    options = repr((selection, profile, shown_output, os.environ.get("SOURCE_DATE_EPOCH", "")))
+    digest = hashlib.sha256(f"brochure {__version__}\n{options}\n".encode("utf-8", "surrogateescape"))
+    for path in [root / SETTINGS_FILE, *entry_files(root / settings.entries_dir)]:
+        _named(digest, _key(root, path), _read(path, MAX_FILE_BYTES))
+    for path in theme_files(theme):  # the theme's files, wherever it is installed
+        _named(digest, f"theme/{path.relative_to(theme).as_posix()}", _read(path))
+    if profile.icc:
+        _named(digest, "icc", _read(profile.icc))
+    for key in sorted(set(pictures)):
+        _named(digest, key, _picture_digest(root, key, known).encode())
+    return digest.hexdigest()
 
 
 def last_build(settings: Settings, output: Path) -> dict | None:
@@ -89,15 +147,27 @@ def last_build(settings: Settings, output: Path) -> dict | None:
 def unchanged(previous: dict, settings: Settings, theme: Path, profile: Profile, selection: Selection,
               output: Path) -> dict | None:
     """The report of the last build when no input changed since it, else None."""
-    known = previous.get("pictures", {})
-    digest = _digest(settings, theme, profile, selection, output, [Path(path) for path in known], dict(known))
+    known = dict(previous["pictures"])
+    try:
+        digest = _digest(settings, theme, profile, selection, output, list(known), known)
+    except (OSError, _Doubt):
+        return None
     return previous["report"] if digest == previous["digest"] else None
 
 
 def write_stamp(settings: Settings, theme: Path, profile: Profile, selection: Selection, output: Path,
                 pictures: list[Path], report: dict, previous: dict | None) -> None:
-    """Keep the digest of this build's inputs and its report beside the output."""
+    """Keep the digest of this build's inputs and its report beside the output. When an
+    input cannot be vouched for, or the stamp not written, there is none: the stamp
+    only ever saves work, and the next build simply renders again."""
     known = dict((previous or {}).get("pictures", {}))
-    digest = _digest(settings, theme, profile, selection, output, pictures, known)  # fills `known`
-    write_atomically(_stamp_path(output),
-                     _stamp_text(digest, output, {str(path): known[str(path)] for path in pictures}, report).encode())
+    try:
+        keys = sorted({_key(settings.root, path) for path in pictures})
+        digest = _digest(settings, theme, profile, selection, output, keys, known)  # fills `known`
+        written = output.stat()
+    except (OSError, _Doubt):
+        return
+    text = json.dumps({"version": STAMP_VERSION, "digest": digest, "output": [written.st_size, written.st_mtime_ns],
+                       "pictures": {key: known[key] for key in keys}, "report": report})
+    with contextlib.suppress(ContentError):  # e.g. a folder in its place: no stamp, no harm
+        write_atomically(_stamp_path(output), text.encode("ascii"))

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from brochure.commands.build import WEB_SUFFIXES
 from brochure.content.catalogue import Excluded, document_date, input_files, selected
 from brochure.content.settings import load_settings, theme_folder
 from brochure.files import checked_output, remove, write_atomically
@@ -40,7 +41,7 @@ def build_web(start: Path, selection: Selection, output: Path | None = None, sel
     entries, timings = found.entries, found.timings
     theme = theme_folder(settings)
     target = checked_output(output or settings.root / Path(settings.output).with_suffix(".html"),
-                            input_files(settings, entries, theme))
+                            input_files(found, theme), WEB_SUFFIXES)
     folder_name = f"{target.stem}_files"
     pictures: dict[str, Path] = {}  # name beside the HTML -> source image
 

@@ -1,4 +1,5 @@
-"""Check the files that valid entries point at, before anything is rendered.
+"""Check the pictures that valid entries (and brochure.yaml's cover) point at, before
+anything is rendered.
 
 Validation has made sure each image path is inside the project and exists; here each
 image is opened, so that a damaged file is reported against its entry rather than
@@ -9,18 +10,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from brochure.content.settings import SETTINGS_FILE
 from brochure.errors import Problem
-from brochure.model import Entry
+from brochure.model import Entry, Image
 
 PILLOW_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "MPO"}  # what WeasyPrint embeds as pictures
 
 
-def image_problems(entries: list[Entry]) -> list[Problem]:
+def image_problems(entries: list[Entry], cover: Image | None = None) -> list[Problem]:
+    """Every local picture Pillow cannot read in full: those of the entries, and the
+    cover picture of brochure.yaml, which is printed the same way and so passes the
+    same checks (located at its line there)."""
+    named = [(entry.file, "image.src", entry.image) for entry in entries if entry.image]
+    if cover:
+        named.append((SETTINGS_FILE, "cover.image", cover))
     problems = []
-    for entry in entries:
-        if entry.image and entry.image.path and (trouble := _unreadable(entry.image.path)):
-            line, column = entry.image.where
-            problems.append(Problem(entry.file, line, column, "image.src", f"image {entry.image.src!r} {trouble}",
+    for file, field, image in named:
+        if image.path and (trouble := _unreadable(image.path)):
+            line, column = image.where
+            problems.append(Problem(file, line, column, field, f"image {image.src!r} {trouble}",
                                     "export it again as JPEG or PNG"))
     return problems
 

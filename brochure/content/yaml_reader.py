@@ -262,10 +262,12 @@ def _kind(value) -> str:
 
 
 def entry_files(folder: Path) -> list[Path]:
-    """Every entry file under `folder`, any depth, in a stable order.
+    """Every name under `folder` that ends in .yaml or .yml, any depth, in a stable order,
+    whatever it is: a folder, a named pipe or a broken link so named is for the reader
+    to report, since skipping it would leave an item out without a word.
 
     Hidden files and folders (editor backups, .git) are skipped.
     """
     found = [path for pattern in ("*.yaml", "*.yml") for path in folder.rglob(pattern)
-             if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)]
+             if not any(part.startswith(".") for part in path.relative_to(folder).parts)]
     return sorted(found, key=lambda path: path.relative_to(folder).as_posix())
