@@ -198,9 +198,14 @@ def test_settings_cannot_point_outside_the_project(tmp_path, setting, value):
 @pytest.mark.parametrize("output", ["brochure.yaml", "entries/2021-02-15-second-of-the-day.yaml",
                                     "entries/images/square.jpg"])
 def test_the_output_is_never_one_of_the_inputs(tmp_path, output):
+    """Named as typed, the input is refused for its ending (exit 2); reached through a
+    link with a PDF's name, for being an input (exit 1). Either way it is untouched."""
     project = copy_project("minimal", tmp_path)
     before = (project / output).read_bytes()
     result = run("build", "-o", output, cwd=project)
+    assert result.exit_code == 2 and "ends neither in .pdf nor in .html" in result.stderr
+    (project / "linked.pdf").symlink_to(project / output)
+    result = run("build", "-o", "linked.pdf", cwd=project)
     assert result.exit_code == 1
     assert "is one of the brochure's own input files" in result.stderr
     assert (project / output).read_bytes() == before
@@ -208,7 +213,9 @@ def test_the_output_is_never_one_of_the_inputs(tmp_path, output):
 
 def test_an_unwritable_output_is_a_clear_error(tmp_path):
     project = copy_project("minimal", tmp_path)
-    for output in ("/proc/no-such-place/x.pdf", "entries"):
+    for output, code in (("/proc/no-such-place/x.pdf", 1), ("entries", 2), ("entries.pdf/", 1)):
+        if output == "entries.pdf/":
+            (project / "entries.pdf").mkdir()
         result = run("build", "-o", output, cwd=project)
-        assert result.exit_code == 1, output
+        assert result.exit_code == code, output
         assert "Traceback" not in result.output and "internal error" not in result.stderr

@@ -32,7 +32,8 @@ CASES = {
     "free extra": ('title: T\nextra: {note: "\\a"}', "2:15: extra.note: contains the control character U+0007"),
     "tag with a line break": ('title: T\ntags: ["news\\n"]', "2:8: tags[0]: contains a line break at character 5"),
     "title too long": ("title: " + "w" * 301, "1:8: title: is too long (301 characters, at most 300)"),
-    "summary too long": ("title: T\nsummary: " + "w" * 1001, "2:10: summary: is too long (1001 characters, at most 1000)"),
+    "summary too long": ("title: T\nsummary: " + "w" * 1001,
+                         "2:10: summary: is too long (1001 characters, at most 1000)"),
     "hash cuts a title": ("title: We are #1 in Europe", "1:15: title: the value stops before '#1 in Europe': YAML "
                           "reads ' #' as the start of a comment (put the whole value in quotes: \"We are #1 in "
                           "Europe\")"),
