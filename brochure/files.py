@@ -3,10 +3,16 @@
 A reader, or a later failure, never sees a half-written file: everything is written
 to a temporary file beside the target and renamed into place, and the previous file
 survives any failure. Every other module reads.
+
+A full disk or the file size limit (ulimit -f) is an error like any other: the write
+fails (ENOSPC, EFBIG), the temporary file is removed, the problem is reported. CPython
+ignores SIGXFSZ from its start, so a file over the limit fails to grow instead of
+killing the process (tests/commands/test_hardening_disk.py holds this).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -17,8 +23,13 @@ from brochure.errors import ContentError, Problem
 
 
 def _cannot_write(target: Path, error: OSError) -> ContentError:
-    return ContentError([Problem(str(target), 0, 0, "", f"cannot write here: {error.strerror}",
-                                 "choose another output with -o")])
+    if error.errno == errno.EFBIG:
+        hint = "the file is larger than this process may write (ulimit -f)"
+    elif error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        hint = "free some space, or choose another output with -o"
+    else:
+        hint = "choose another output with -o"
+    return ContentError([Problem(str(target), 0, 0, "", f"cannot write here: {error.strerror}", hint)])
 
 
 def write_atomically(target: Path, data: bytes, verify: Callable[[Path], None] | None = None) -> None:

@@ -106,3 +106,33 @@ def seed_pdf(tmp_path_factory) -> Path:
     result = run("build", "-o", str(output))
     assert result.exit_code == 0, result.output
     return output
+
+
+def subprocess_environment(temporary: Path) -> dict[str, str]:
+    """The environment of a brochure run in a subprocess: the brochure under test (this
+    checkout), its temporary files in `temporary` (made here, empty, so that what a
+    run leaves there is exactly what it left), and no SOURCE_DATE_EPOCH."""
+    import os
+
+    temporary.mkdir(parents=True, exist_ok=True)
+    environment = {name: value for name, value in os.environ.items() if name != "SOURCE_DATE_EPOCH"}
+    environment["TMPDIR"] = str(temporary)
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    return environment
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes `pid` has started and not yet lost (Linux); none once it has ended."""
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def is_running(pid: int) -> bool:
+    """Whether process `pid` exists and is not a zombie (dead, waiting to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"

@@ -3,31 +3,51 @@
 The profile decides the PDF variant and what is added to the theme's CSS: for print
 the printer's CMYK profile as output intent and the bleed; for the archive, no
 image interpolation (forbidden in PDF/A).
+
+A build leaves nothing behind: WeasyPrint copies the theme's fonts into a temporary
+folder, which it removes only when its font configuration is garbage-collected;
+the collector is off during a render and a layout process exits without it, so the
+folder is removed here, as soon as the PDF is written.
+
+The bytes do not depend on the time of the build: where libharfbuzz-subset is
+missing, WeasyPrint subsets the fonts with fontTools, which stamps each subset with
+the time of the build unless SOURCE_DATE_EPOCH is set; it is set, while WeasyPrint
+writes, to the brochure's own date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import gc
 import hashlib
 import logging
 import mimetypes
+import os
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from brochure.confine import is_inside
+from brochure.errors import ContentError, Problem
 from brochure.layout.internals import (
     PlacedImage,
     fetched,
     placed_images,
     remember_page_references,
+    remove_font_files,
 )
 from brochure.model import ASSET_ORIGIN, PROJECT_URL, THEME_URL
 from brochure.pdf.profiles import Profile
 
 ICC_URL = ASSET_ORIGIN + "icc/"
 PRESS = "--press"  # the name the printer's profile gets in CSS, and so the output intent
+# Errors that say a file cannot grow: a full disk, a quota, the file size limit (ulimit -f).
+_NO_ROOM = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 @dataclass
@@ -129,12 +149,60 @@ def load_weasyprint():
     return weasyprint
 
 
+def _moment(value: dt.datetime | str | None) -> dt.datetime | None:
+    """A date as given, or as the HTML metadata writes it (ISO 8601); None if not one."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _source_date_epoch(date: dt.datetime | None, metadata) -> str:
+    """The brochure's date in seconds: `date`, else the date the theme wrote into the
+    HTML's metadata (the brochure's, see html/theme.py), else the user's
+    SOURCE_DATE_EPOCH, else 1970: a fixed date rather than the time of the build."""
+    for value in (date, metadata.modified, metadata.created):
+        moment = _moment(value)
+        if moment is not None:
+            return str(int(moment.timestamp()))
+    return os.environ.get("SOURCE_DATE_EPOCH", "0")
+
+
+@contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """The variable set for a while, then as it was: a build in this process must not
+    change what the rest of the program sees."""
+    kept = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if kept is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = kept
+
+
+def _cannot_write_fonts(error: OSError) -> ContentError:
+    """WeasyPrint could not copy the theme's fonts to the temporary folder."""
+    hint = ("the file size limit (ulimit -f) is below the size of the theme's fonts" if error.errno == errno.EFBIG
+            else "free some space there, or point TMPDIR at a folder that has room")
+    return ContentError([Problem(tempfile.gettempdir(), 0, 0, "",
+                                 f"cannot write WeasyPrint's temporary copy of the fonts: {error.strerror}", hint)])
+
+
 def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, profile: Profile,
               remote: frozenset[str] = frozenset(), substitutes: dict[str, bytes] | None = None,
-              progress=None) -> PdfResult:
+              date: dt.datetime | None = None, progress=None) -> PdfResult:
     """Lay out and write the brochure. `identifier` seeds the PDF /ID so that identical
-    inputs give identical bytes; `progress` receives WeasyPrint's own step messages."""
+    inputs give identical bytes; `date` is the brochure's date (default: the one in the
+    HTML's metadata); `progress` receives WeasyPrint's own step messages."""
     weasyprint = load_weasyprint()  # heavy: imported only when a PDF is really made
+    from weasyprint.text.fonts import FontConfiguration
 
     refused: list[str] = []
     folders = {THEME_URL: theme, PROJECT_URL: project_root}
@@ -152,29 +220,36 @@ def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, pro
     # for some 10 % more memory (measured, see ../shared/notes and bench/).
     collecting = gc.isenabled()
     gc.disable()
+    font_config = FontConfiguration()  # ours, so that its temporary folder can be removed
     try:
         began = time.monotonic()
         extra = _profile_css(profile)
         color_profiles: dict = {}  # shared, so that the profile's @color-profile reaches the document
         stylesheets = [weasyprint.CSS(string=extra, base_url=ASSET_ORIGIN, url_fetcher=fetcher,
-                                      color_profiles=color_profiles)] if extra else []
+                                      font_config=font_config, color_profiles=color_profiles)] if extra else []
         document = weasyprint.HTML(string=html, base_url=ASSET_ORIGIN, url_fetcher=fetcher).render(
-            stylesheets=stylesheets, color_profiles=color_profiles, **_options(profile))
+            stylesheets=stylesheets, font_config=font_config, color_profiles=color_profiles, **_options(profile))
         laid_out = time.monotonic()
         first_pages: dict[str, int] = {}
         for number, page in enumerate(document.pages, 1):
             for anchor in page.anchors:
                 first_pages.setdefault(anchor, number)
-        data = document.write_pdf(pdf_identifier=hashlib.sha256(identifier).hexdigest()[:32].encode(),
-                                  **_options(profile))
+        with _environment("SOURCE_DATE_EPOCH", _source_date_epoch(date, document.metadata)):
+            data = document.write_pdf(pdf_identifier=hashlib.sha256(identifier).hexdigest()[:32].encode(),
+                                      **_options(profile))
         written = time.monotonic()
+        # Only print checks the resolution of its pictures against their size.
+        images = placed_images(document) if profile.purpose.press else []
+    except OSError as error:
+        if error.errno in _NO_ROOM:  # the render writes nothing but the fonts' temporary copy
+            raise _cannot_write_fonts(error) from None
+        raise
     finally:
+        remove_font_files(font_config)
         if collecting:
             gc.enable()
         logger.removeHandler(collect)
         if steps:
             weasyprint.PROGRESS_LOGGER.removeHandler(steps)
     return PdfResult(data, len(document.pages), first_pages, collect.warnings, collect.errors, refused,
-                     {"layout": laid_out - began, "writing": written - laid_out},
-                     # Only print checks the resolution of its pictures against their size.
-                     placed_images(document) if profile.purpose.press else [])
+                     {"layout": laid_out - began, "writing": written - laid_out}, images)

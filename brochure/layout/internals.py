@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass
@@ -62,6 +63,25 @@ def placed_images(document) -> list[PlacedImage]:
     return placed
 
 
+def remove_font_files(font_config) -> None:
+    """Remove the temporary folder where a FontConfiguration copied the fonts of
+    @font-face rules (`_folder`, made on the first rule). WeasyPrint removes it in
+    `__del__`, which runs late or never (the collector is off during a render, and a
+    layout process exits without it): its own clean-up is run now, once."""
+    if font_config._folder:
+        type(font_config).__del__(font_config)
+        font_config._folder = None
+
+
+def subset_fonts_with_fonttools() -> None:
+    """Make WeasyPrint subset fonts with fontTools, as it does where libharfbuzz-subset
+    is missing (weasyprint.pdf.fonts chooses by its `harfbuzz_subset`, the library or
+    None): the tests build that way on a machine that has HarfBuzz."""
+    from weasyprint.pdf import fonts
+
+    fonts.harfbuzz_subset = None
+
+
 def remember_page_references() -> None:
     """WeasyPrint 70 asks pydyf for the references of all pages once per tagged element
     and per link, and pydyf builds that list anew each time: quadratic in pages, 0.6 s
@@ -91,6 +111,8 @@ def broken_assumptions() -> list[str]:
     import pydyf
     from weasyprint import HTML, images, urls
     from weasyprint.formatting_structure import boxes
+    from weasyprint.pdf import fonts
+    from weasyprint.text.fonts import FontConfiguration
 
     broken = []
     references = getattr(pydyf.PDF, "page_references", None)
@@ -101,7 +123,18 @@ def broken_assumptions() -> list[str]:
     for module, name in ((boxes, "ReplacedBox"), (images, "RasterImage"), (urls, "URLFetcherResponse")):
         if not hasattr(module, name):
             broken.append(f"{module.__name__}.{name} is gone")
-    document = HTML(string="<p>x</p>").render()
+    if not hasattr(fonts, "harfbuzz_subset"):
+        broken.append("weasyprint.pdf.fonts.harfbuzz_subset is gone")
+    font_config = FontConfiguration()
+    document = HTML(string="<style>@font-face { font-family: x; src: url(data:,) }</style><p>x</p>").render(
+        font_config=font_config)
     if not hasattr(document.pages[0], "_page_box"):
         broken.append("weasyprint Page._page_box is gone")
+    folder = getattr(font_config, "_folder", None)
+    if not (folder and Path(folder).is_dir()):
+        broken.append("weasyprint FontConfiguration._folder no longer holds the fonts' temporary folder")
+    else:
+        remove_font_files(font_config)
+        if Path(folder).exists():
+            broken.append("weasyprint FontConfiguration.__del__ no longer removes its _folder")
     return broken

@@ -12,16 +12,40 @@ parent's own work and then runs the calls it is sent.
 
 Exceptions raised in a child are raised again in the parent, with the child's
 traceback as their cause.
+
+A child never outlives its parent: on Linux the kernel kills it when the parent dies
+(even by SIGKILL, which leaves the parent no chance to stop it), and a forked child
+closes the parent's ends of the pipes, so that one waiting for a request sees the
+end of the pipe when the parent is gone. When the parent stops a child (an error,
+Ctrl-C), it asks first (SIGTERM), so that the child's layout removes its temporary
+files on the way out, and kills it only if it does not end soon.
 """
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
+import time
 import traceback
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
     from multiprocessing.context import ForkContext, SpawnContext
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_GRACE = 3.0  # seconds a stopped child has to end by itself (it unwinds, removing its temporary files)
+# What stops a build: Ctrl-C, a scheduler, the terminal closing (Windows has no SIGHUP).
+_STOPPING = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)}
+
+# This process's ends of the pipes to its children. A forked child inherits every
+# one of them and closes them first thing: while a child holds the parent's end of
+# its own pipe, its reading never ends, even once the parent is dead.
+_parent_ends: weakref.WeakSet[Connection] = weakref.WeakSet()
 
 
 def start_method() -> str:
@@ -29,7 +53,6 @@ def start_method() -> str:
     WeasyPrint included. spawn elsewhere (Windows; macOS, where fork is unsafe): each
     child imports what it needs, and what it is sent is pickled."""
     import multiprocessing
-    import sys
 
     return "fork" if sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
@@ -65,20 +88,80 @@ def _raise(error: Exception, text: str):
     raise error
 
 
-def _as_child() -> None:
-    # Ctrl-C reaches the whole process group: the parent handles it and stops the
-    # children, which must not print tracebacks of their own; SIGTERM (from the parent)
-    # ends a child at once, without the parent's handler.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies (Linux; elsewhere the
+    closed pipes end a waiting child), and end now if the parent is already gone."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            # prctl is variadic: each argument passed as the unsigned long the kernel reads.
+            libc.prctl(ctypes.c_int(_PR_SET_PDEATHSIG), ctypes.c_ulong(signal.SIGKILL), ctypes.c_ulong(0),
+                       ctypes.c_ulong(0), ctypes.c_ulong(0))
+        except (OSError, AttributeError):  # no prctl in this libc: the pipes still end the child
+            pass
+    # The parent may have died between the fork and the prctl, which then watches the
+    # process that adopted this one: a parent other than the one that started us.
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _stop(signum, frame):
+    # SystemExit unwinds the layout (its `finally` removes WeasyPrint's temporary fonts)
+    # and ends the child quietly: multiprocessing prints no traceback for it.
+    raise SystemExit(128 + signum)
+
+
+@contextmanager
+def _stopping_held() -> Iterator[None]:
+    """Hold the signals that stop a build while a child starts: the child gets them only
+    once it has its own handlers (with the parent's, it would print a traceback), and
+    the parent once it knows the child, which it then stops."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: a spawned child has no handlers to inherit
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _as_child(parent: int) -> None:
+    _die_with_parent(parent)  # first: the parent may die at any moment
+    for connection in list(_parent_ends):
+        connection.close()  # closed through the object, so that it is not closed again later
+    # Ctrl-C and a closing terminal reach the whole process group: the parent handles
+    # them and stops the children, which must not print tracebacks of their own;
+    # SIGTERM (from the parent) ends a child, without the parent's handler.
+    for stopping in _STOPPING - {signal.SIGTERM}:
+        signal.signal(stopping, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)  # held by the parent since the fork
+
+
+def _end(processes: list) -> None:
+    """Stop child processes: SIGTERM, then SIGKILL for those still there after _GRACE."""
+    processes = [process for process in processes if process.pid is not None]  # started
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + _GRACE
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.exitcode is None:
+            process.kill()
+            process.join()
 
 
 def _died(process) -> RuntimeError:
     return RuntimeError(f"a layout process died (exit code {process.exitcode})")
 
 
-def _run_in_child(connection, function, args) -> None:
-    _as_child()
+def _run_in_child(parent: int, connection, function, args) -> None:
+    _as_child(parent)
     try:
         outcome = ("done", function(*args))
     except Exception as error:  # carried to the parent, raised there
@@ -104,10 +187,13 @@ class Children:
 
     def start(self, key, function, *args) -> None:
         receiving, sending = self._context.Pipe(duplex=False)
-        process = self._context.Process(target=_run_in_child, args=(sending, function, args), daemon=True)
-        process.start()
-        sending.close()  # the child's end: once the child exits, reading ends instead of hanging
-        self._running[receiving] = (key, process)
+        _parent_ends.add(receiving)
+        process = self._context.Process(target=_run_in_child, args=(os.getpid(), sending, function, args),
+                                        daemon=True)
+        with _stopping_held():
+            process.start()
+            sending.close()  # the child's end: once the child exits, reading ends instead of hanging
+            self._running[receiving] = (key, process)  # known to __exit__ before a stop can arrive
 
     def wait(self):
         """(key, result) of the next call to finish; its exception if it failed."""
@@ -137,15 +223,14 @@ class Children:
         return self
 
     def __exit__(self, *exc) -> None:
-        for connection, (_, process) in self._running.items():
-            process.kill()
-            process.join()
+        _end([process for _, process in self._running.values()])
+        for connection in self._running:
             connection.close()
         self._running.clear()
 
 
-def _stand_by(connection, prepare) -> None:
-    _as_child()
+def _stand_by(parent: int, connection, prepare) -> None:
+    _as_child(parent)
     unprepared = None
     try:
         prepare()
@@ -183,9 +268,15 @@ class StandBy:
     def __init__(self, prepare):
         context = _context()
         self._connection, theirs = context.Pipe()
-        self._process = context.Process(target=_stand_by, args=(theirs, prepare), daemon=True)
-        self._process.start()
-        theirs.close()
+        _parent_ends.add(self._connection)
+        self._process = context.Process(target=_stand_by, args=(os.getpid(), theirs, prepare), daemon=True)
+        try:
+            with _stopping_held():
+                self._process.start()
+                theirs.close()
+        except BaseException:  # a stop held during the start: __exit__ will not run, end the child here
+            self.close()
+            raise
 
     def call(self, function, *args, progress=None):
         self._connection.send((function, args, progress is not None))
@@ -203,9 +294,7 @@ class StandBy:
                 return outcome[1]
 
     def close(self) -> None:
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
+        _end([self._process])
         self._connection.close()
 
     def __enter__(self):
