@@ -6,6 +6,7 @@ atomically, and only after the preflight of its profile passed.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from collections.abc import Callable
@@ -145,7 +146,7 @@ def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, pro
                                            item_ids, progress)
         else:
             result = layout.call(_write_pdf, html, plan, identifier, _remote(found), substitutes,
-                                 progress=progress)
+                                 document_date(entries), progress=progress)
         blame.raise_render_problems(result, settings, plan.theme, pictures, entries)
         return result
 
@@ -233,10 +234,10 @@ def _fingerprint(html: str, plan: _Plan, pictures) -> bytes:
 
 
 def _write_pdf(html: str, plan: _Plan, identifier: bytes, remote: frozenset[str], substitutes: dict[str, bytes],
-               progress=None):
+               date: dt.datetime, progress=None):
     from brochure.layout.engine import write_pdf
 
-    return write_pdf(html, plan.settings.root, plan.theme, identifier, plan.profile, remote, substitutes,
+    return write_pdf(html, plan.settings.root, plan.theme, identifier, plan.profile, date, remote, substitutes,
                      progress=progress)
 
 

@@ -149,29 +149,6 @@ def load_weasyprint():
     return weasyprint
 
 
-def _moment(value: dt.datetime | str | None) -> dt.datetime | None:
-    """A date as given, or as the HTML metadata writes it (ISO 8601); None if not one."""
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value
-
-
-def _source_date_epoch(date: dt.datetime | None, metadata) -> str:
-    """The brochure's date in seconds: `date`, else the date the theme wrote into the
-    HTML's metadata (the brochure's, see html/theme.py), else the user's
-    SOURCE_DATE_EPOCH, else 1970: a fixed date rather than the time of the build."""
-    for value in (date, metadata.modified, metadata.created):
-        moment = _moment(value)
-        if moment is not None:
-            return str(int(moment.timestamp()))
-    return os.environ.get("SOURCE_DATE_EPOCH", "0")
-
-
 @contextmanager
 def _environment(name: str, value: str) -> Iterator[None]:
     """The variable set for a while, then as it was: a build in this process must not
@@ -195,12 +172,12 @@ def _cannot_write_fonts(error: OSError) -> ContentError:
                                  f"cannot write WeasyPrint's temporary copy of the fonts: {error.strerror}", hint)])
 
 
-def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, profile: Profile,
+def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, profile: Profile, date: dt.datetime,
               remote: frozenset[str] = frozenset(), substitutes: dict[str, bytes] | None = None,
-              date: dt.datetime | None = None, progress=None) -> PdfResult:
+              progress=None) -> PdfResult:
     """Lay out and write the brochure. `identifier` seeds the PDF /ID so that identical
-    inputs give identical bytes; `date` is the brochure's date (default: the one in the
-    HTML's metadata); `progress` receives WeasyPrint's own step messages."""
+    inputs give identical bytes; `date`, the brochure's date, stamps the subset fonts
+    (see _environment below); `progress` receives WeasyPrint's own step messages."""
     weasyprint = load_weasyprint()  # heavy: imported only when a PDF is really made
     from weasyprint.text.fonts import FontConfiguration
 
@@ -234,7 +211,7 @@ def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, pro
         for number, page in enumerate(document.pages, 1):
             for anchor in page.anchors:
                 first_pages.setdefault(anchor, number)
-        with _environment("SOURCE_DATE_EPOCH", _source_date_epoch(date, document.metadata)):
+        with _environment("SOURCE_DATE_EPOCH", str(int(date.timestamp()))):
             data = document.write_pdf(pdf_identifier=hashlib.sha256(identifier).hexdigest()[:32].encode(),
                                       **_options(profile))
         written = time.monotonic()

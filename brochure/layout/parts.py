@@ -72,8 +72,8 @@ def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date:
 
     def start(key, document: str) -> None:
         # Forked: the child shares the prepared pictures with this process, nothing is copied.
-        children.start(key, write_pdf, document, settings.root, theme, identifier, profile, remote, substitutes,
-                       date)
+        children.start(key, write_pdf, document, settings.root, theme, identifier, profile, date, remote,
+                       substitutes)
 
     years = plan(entries, jobs)
     parts: list[PdfResult | None] = [None] * len(years)
