@@ -220,15 +220,23 @@ def _remote(found: Catalogue) -> frozenset[str]:
 
 
 def _fingerprint(html: str, plan: _Plan, pictures) -> bytes:
-    """What the PDF's /ID is made from: the HTML, the profile and every file it reads."""
+    """What the PDF's /ID is made from: the HTML, the profile and every file it reads,
+    by content, never by where they lie: the same brochure built from another folder,
+    or with brochure installed elsewhere (the ICC profile ships with it), is the same."""
+    import dataclasses
     import hashlib
 
     from brochure import __version__
     from brochure.content.settings import theme_files
 
+    profile = plan.profile
+    if profile.icc:  # its name stands for it here; its bytes are read below
+        profile = dataclasses.replace(profile, icc=Path(profile.icc.name))
     digest = hashlib.sha256(f"brochure {__version__}\n".encode())
-    digest.update((html + repr(plan.profile)).encode("utf-8"))
-    for path in theme_files(plan.theme) + [picture.path for picture in pictures]:
+    digest.update((html + repr(profile)).encode("utf-8"))
+    files = theme_files(plan.theme) + [picture.path for picture in pictures] + ([plan.profile.icc] if plan.profile.icc
+                                                                                 else [])
+    for path in files:
         digest.update(path.read_bytes())
     return digest.digest()
 
