@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterable
@@ -74,6 +75,17 @@ def create_new(folder: Path, names: Iterable[str], data: bytes) -> Path:
         except FileExistsError:
             continue
     raise RuntimeError("no free file name")  # `names` is endless in practice
+
+
+def scratch_folder() -> Path:
+    """A new private folder in the temporary folder, for files a child process makes
+    on its way (WeasyPrint's fonts, what its import leaves): removed with remove_tree."""
+    return Path(tempfile.mkdtemp(prefix="brochure-"))
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove a scratch folder and whatever was left in it."""
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def remove(paths: Iterable[Path]) -> None:

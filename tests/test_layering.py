@@ -25,7 +25,7 @@ ALLOWED = {
     "content": FOUNDATION,
     "html": FOUNDATION | {"__init__"},
     "pdf": FOUNDATION | {"files", "__init__"},
-    "layout": FOUNDATION | {"html", "pdf.profiles"},
+    "layout": FOUNDATION | {"html", "pdf.profiles", "files"},  # files: the children's scratch folder
     "commands": FOUNDATION | {"files", "content", "html", "layout", "pdf", "__init__"},
     "report": FOUNDATION | {"content.catalogue"},  # formats its records
     "cli": {"errors", "model", "content.timeline", "pdf.profiles", "commands", "report", "__init__"},

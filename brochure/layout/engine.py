@@ -177,7 +177,8 @@ def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, pro
               progress=None) -> PdfResult:
     """Lay out and write the brochure. `identifier` seeds the PDF /ID so that identical
     inputs give identical bytes; `date`, the brochure's date, stamps the subset fonts
-    (SOURCE_DATE_EPOCH while WeasyPrint writes: see this module's note); `progress` receives WeasyPrint's own step messages."""
+    (it is SOURCE_DATE_EPOCH while WeasyPrint writes: see this module's note);
+    `progress` receives WeasyPrint's own step messages."""
     weasyprint = load_weasyprint()  # heavy: imported only when a PDF is really made
     from weasyprint.text.fonts import FontConfiguration
 

@@ -26,12 +26,16 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import tempfile
 import time
 import traceback
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from brochure.files import remove_tree, scratch_folder
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -128,8 +132,13 @@ def _stopping_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
-def _as_child(parent: int) -> None:
+def _as_child(parent: int, scratch: Path) -> None:
     _die_with_parent(parent)  # first: the parent may die at any moment
+    # Whatever this child writes to the temporary folder (WeasyPrint's fonts, the C
+    # compiler its import may run) goes to the parent's scratch folder, which the parent
+    # removes once the child has ended, however it ended.
+    os.environ["TMPDIR"] = str(scratch)
+    tempfile.tempdir = str(scratch)
     for connection in list(_parent_ends):
         connection.close()  # closed through the object, so that it is not closed again later
     # Ctrl-C and a closing terminal reach the whole process group: the parent handles
@@ -160,8 +169,8 @@ def _died(process) -> RuntimeError:
     return RuntimeError(f"a layout process died (exit code {process.exitcode})")
 
 
-def _run_in_child(parent: int, connection, function, args) -> None:
-    _as_child(parent)
+def _run_in_child(parent: int, scratch: Path, connection, function, args) -> None:
+    _as_child(parent, scratch)
     try:
         outcome = ("done", function(*args))
     except Exception as error:  # carried to the parent, raised there
@@ -178,6 +187,7 @@ class Children:
     def __init__(self):
         self._context = _context()
         self._running: dict = {}  # parent's end of the pipe -> (key, process)
+        self._scratch = scratch_folder()  # the children's temporary files
 
     def __len__(self) -> int:
         return len(self._running)
@@ -188,8 +198,8 @@ class Children:
     def start(self, key, function, *args) -> None:
         receiving, sending = self._context.Pipe(duplex=False)
         _parent_ends.add(receiving)
-        process = self._context.Process(target=_run_in_child, args=(os.getpid(), sending, function, args),
-                                        daemon=True)
+        process = self._context.Process(target=_run_in_child,
+                                        args=(os.getpid(), self._scratch, sending, function, args), daemon=True)
         with _stopping_held():
             process.start()
             sending.close()  # the child's end: once the child exits, reading ends instead of hanging
@@ -227,10 +237,11 @@ class Children:
         for connection in self._running:
             connection.close()
         self._running.clear()
+        remove_tree(self._scratch)
 
 
-def _stand_by(parent: int, connection, prepare) -> None:
-    _as_child(parent)
+def _stand_by(parent: int, scratch: Path, connection, prepare) -> None:
+    _as_child(parent, scratch)
     unprepared = None
     try:
         prepare()
@@ -269,7 +280,9 @@ class StandBy:
         context = _context()
         self._connection, theirs = context.Pipe()
         _parent_ends.add(self._connection)
-        self._process = context.Process(target=_stand_by, args=(os.getpid(), theirs, prepare), daemon=True)
+        self._scratch = scratch_folder()  # the child's temporary files
+        self._process = context.Process(target=_stand_by, args=(os.getpid(), self._scratch, theirs, prepare),
+                                        daemon=True)
         try:
             with _stopping_held():
                 self._process.start()
@@ -296,6 +309,7 @@ class StandBy:
     def close(self) -> None:
         _end([self._process])
         self._connection.close()
+        remove_tree(self._scratch)
 
     def __enter__(self):
         return self

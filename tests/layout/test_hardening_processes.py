@@ -125,13 +125,13 @@ def test_forked_children_hold_none_of_the_parents_pipe_ends():
 
 
 @pytest.mark.skipif(processes.start_method() != "fork", reason="a spawned child cannot be given a wrong parent")
-def test_a_child_whose_parent_is_already_gone_ends_at_once():
+def test_a_child_whose_parent_is_already_gone_ends_at_once(tmp_path):
     """The parent may die before the child asks to die with it: the child then has
     another parent than the one that started it, and does nothing."""
     context = multiprocessing.get_context("fork")
     for parent, outcome in ((os.getpid(), ("done", 16)), (os.getppid(), None)):  # the true parent, then another
         receiving, sending = context.Pipe(duplex=False)
-        child = context.Process(target=processes._run_in_child, args=(parent, sending, _square, (4,)))
+        child = context.Process(target=processes._run_in_child, args=(parent, tmp_path, sending, _square, (4,)))
         child.start()
         sending.close()
         child.join(10)
@@ -182,8 +182,11 @@ def test_an_interrupted_build_leaves_no_temporary_files(tmp_path, jobs):
     try:
         # The fonts' folder is there: the layout is under way. (Other files come and go
         # before: the compiler that cffi runs to find a library leaves its own there.)
-        def laying_out() -> bool:
-            return any(name.startswith("weasyprint-") for name in os.listdir(temporary))
+        def laying_out() -> bool:  # in a layout process, it is in that process's scratch folder
+            try:
+                return any(temporary.rglob("weasyprint-*"))
+            except OSError:  # a folder went while we looked
+                return False
 
         assert wait_for(lambda: laying_out() or build.poll() is not None, 60, 0.01)
         assert build.poll() is None, "the build ended before its layout could be interrupted"

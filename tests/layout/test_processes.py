@@ -77,3 +77,24 @@ def test_children_hand_back_results_and_exceptions_with_the_child_traceback():
         assert len(children) == 0
         with pytest.raises(RuntimeError, match="none is running"):
             children.wait()
+
+
+def _leave_a_temporary_file() -> str:
+    import tempfile
+
+    handle, name = tempfile.mkstemp()  # and never removed, as an import's compiler run may leave it
+    os.close(handle)
+    return name
+
+
+def test_what_a_child_leaves_in_the_temporary_folder_goes_with_it(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with StandBy(lambda: None) as child:
+        left = child.call(_leave_a_temporary_file)
+    with Children() as children:
+        children.start("one", _leave_a_temporary_file)
+        _, also_left = children.wait()
+    assert left.startswith(str(tmp_path)) and also_left.startswith(str(tmp_path))
+    assert os.listdir(tmp_path) == []
