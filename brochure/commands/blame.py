@@ -79,7 +79,7 @@ def preflight_problems(rule: Rule, entries: list[Entry], item_ids: list[str], fi
         earlier = [file for start, file in starts if start and start <= page]
         owners.setdefault(earlier[-1] if earlier else SETTINGS_FILE, []).append(page)
     if not owners:
-        shown = target.relative_to(root).as_posix() if is_inside(root, target) else str(target)
+        shown = target.resolve().relative_to(root.resolve()).as_posix() if is_inside(root, target) else str(target)
         return [Problem(shown, 0, 0, "", f"preflight: {rule.name}: {rule.message}", hint)]
     return [Problem(file, 0, 0, "", f"preflight: {rule.name}: {rule.message} (page {pages_text(pages)})", hint)
             for file, pages in owners.items()]

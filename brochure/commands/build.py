@@ -95,6 +95,7 @@ def build(start: Path, options: BuildOptions, progress: Progress = _quiet) -> Bu
     # starts before the up-to-date check, which it would otherwise wait for: a build
     # with nothing to do pays some 10 ms for it.
     with StandBy(load_weasyprint) if jobs > 1 else Here() as layout:
+        read_from = time.time_ns()  # an input saved from now on may not be in this PDF: no stamp then
         settings = load_settings(start)
         profile = resolve(options.profile or settings.profile, settings)
         plan = _Plan(settings, profile, theme_folder(settings), options.output or settings.root / settings.output)
@@ -113,7 +114,7 @@ def build(start: Path, options: BuildOptions, progress: Progress = _quiet) -> Bu
             if settings.cover_image and settings.cover_image.path:
                 pictures.append(settings.cover_image.path)
             uptodate.write_stamp(settings, plan.theme, profile, options.selection, report.output, pictures,
-                                 report.summary(), previous)
+                                 report.summary(), previous, read_from)
         return report
 
 

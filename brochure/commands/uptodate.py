@@ -36,7 +36,9 @@ from brochure.pdf.profiles import Profile
 STAMP_VERSION = 2  # 2: paths relative to the project root; a stamp of another version is ignored
 _MAX_STAMP_BYTES = 64 << 20  # a line of report per item: a few megabytes for the largest brochure
 _REPORT_FIELDS = {"included": list, "excluded": list, "pages": int, "size": int, "profile": str, "preflight": list}
-_EXCLUDED_FIELDS = {"file", "title", "date", "end_date", "tags", "reason"}  # what Excluded.from_dict reads
+# What Excluded.from_dict reads, and its type.
+_EXCLUDED_FIELDS: dict[str, type | tuple[type, ...]] = {"file": str, "title": str, "date": str,
+                                                        "end_date": (str, type(None)), "tags": list, "reason": str}
 
 
 class _Doubt(Exception):
@@ -69,7 +71,8 @@ def _well_formed(stamp) -> bool:
         return False
     return (all(isinstance(report.get(name), kind) for name, kind in _REPORT_FIELDS.items())
             and all(isinstance(item, dict) for item in report["included"])
-            and all(isinstance(item, dict) and item.keys() >= _EXCLUDED_FIELDS for item in report["excluded"])
+            and all(isinstance(item, dict) and all(isinstance(item.get(name), kind) for name, kind in
+                                                   _EXCLUDED_FIELDS.items()) for item in report["excluded"])
             and all(isinstance(known, list) and len(known) == 3 for known in pictures.values()))
 
 
@@ -118,21 +121,25 @@ def _named(digest, name: str, data: bytes) -> None:
 
 
 def _digest(settings: Settings, theme: Path, profile: Profile, selection: Selection, output: Path,
-            pictures: list[str], known: dict) -> str:
+            pictures: list[str], known: dict, read_from: int = 0) -> str:
     """The digest of everything the PDF is made from. Raises OSError or _Doubt when an
-    input cannot be vouched for."""
+    input cannot be vouched for, or was changed at `read_from` (ns since the epoch) or
+    later: saved while the build read it, the PDF may hold the old bytes or the new."""
     root = settings.root
     shown_output = _key(root, output) if is_inside(root, output) else str(output)
     options = repr((selection, profile, shown_output, os.environ.get("SOURCE_DATE_EPOCH", "")))
     digest = hashlib.sha256(f"brochure {__version__}\n{options}\n".encode("utf-8", "surrogateescape"))
-    for path in [root / SETTINGS_FILE, *entry_files(root / settings.entries_dir)]:
-        _named(digest, _key(root, path), _read(path, MAX_FILE_BYTES))
-    for path in theme_files(theme):  # the theme's files, wherever it is installed
-        _named(digest, f"theme/{path.relative_to(theme).as_posix()}", _read(path))
-    if profile.icc:
-        _named(digest, "icc", _read(profile.icc))
+    whole: list[tuple[str, Path, int | None]] = [(_key(root, path), path, MAX_FILE_BYTES)
+             for path in [root / SETTINGS_FILE, *entry_files(root / settings.entries_dir)]]
+    whole += [(f"theme/{path.relative_to(theme).as_posix()}", path, None) for path in theme_files(theme)]
+    whole += [("icc", profile.icc, None)] if profile.icc else []
+    for name, path, limit in whole:
+        _named(digest, name, _read(path, limit))
     for key in sorted(set(pictures)):
         _named(digest, key, _picture_digest(root, key, known).encode())
+    if read_from and any(os.stat(path).st_mtime_ns >= read_from
+                         for path in [path for _, path, _ in whole] + [root / key for key in pictures]):
+        raise _Doubt("changed during the build")
     return digest.hexdigest()
 
 
@@ -156,14 +163,15 @@ def unchanged(previous: dict, settings: Settings, theme: Path, profile: Profile,
 
 
 def write_stamp(settings: Settings, theme: Path, profile: Profile, selection: Selection, output: Path,
-                pictures: list[Path], report: dict, previous: dict | None) -> None:
+                pictures: list[Path], report: dict, previous: dict | None, read_from: int) -> None:
     """Keep the digest of this build's inputs and its report beside the output. When an
-    input cannot be vouched for, or the stamp not written, there is none: the stamp
-    only ever saves work, and the next build simply renders again."""
+    input cannot be vouched for, was saved since the build began reading (`read_from`,
+    ns since the epoch), or the stamp cannot be written, there is none: the stamp only
+    ever saves work, and the next build simply renders again."""
     known = dict((previous or {}).get("pictures", {}))
     try:
         keys = sorted({_key(settings.root, path) for path in pictures})
-        digest = _digest(settings, theme, profile, selection, output, keys, known)  # fills `known`
+        digest = _digest(settings, theme, profile, selection, output, keys, known, read_from)  # fills `known`
         written = output.stat()
     except (OSError, _Doubt):
         return

@@ -73,7 +73,7 @@ def _explain(error, document: YamlDocument, shown_as: str) -> list[Problem]:
             hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(known)
             line, column = document.keys.get((*location, key), (line, column))
             result.append(Problem(shown_as, line, column, field_name((*location, key)),
-                                  f"unknown field '{key}'", hint))
+                                  f"unknown field {key!r}", hint))  # repr: a key may hold controls
         return result
     if kind == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)

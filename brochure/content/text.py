@@ -27,20 +27,25 @@ _OVERRIDES = {chr(code) for code in range(0x202A, 0x202F)}
 def text_problems(document: YamlDocument, shown_as: str) -> list[Problem]:
     """Every text value of `document` with a character that must not reach the page."""
     problems = []
-    for location, text in _texts(document.data, ()):
-        trouble = _trouble(text, multiline=bool(location) and location[0] in _MULTILINE)
+    for location, text, is_key in _texts(document.data, ()):
+        trouble = _trouble(text, multiline=not is_key and bool(location) and location[0] in _MULTILINE)
         if trouble:
-            line, column = document.where(location)
-            problems.append(Problem(shown_as, line, column, field_name(location), *trouble))
+            line, column = (document.keys if is_key else document.values).get(location, document.where(location))
+            name = field_name(location[:-1]) if is_key else field_name(location)
+            message, hint = trouble
+            problems.append(Problem(shown_as, line, column, name, ("a field name " if is_key else "") + message,
+                                    hint))
     return problems
 
 
 def _texts(value: Any, location: Location):
-    """(location, text) of every string under `value`."""
+    """(location, text, whether it is a key) of every string under `value`, the names
+    of its fields included (a theme sees them too, in extra:)."""
     if isinstance(value, str):
-        yield location, value
+        yield location, value, False
     elif isinstance(value, dict):
         for key, item in value.items():
+            yield (*location, key), key, True
             yield from _texts(item, (*location, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from brochure.confine import is_inside
@@ -54,6 +55,30 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
+class _Sandbox(SandboxedEnvironment):
+    """Jinja2's sandbox, with the arithmetic that runs away inside one call of C
+    (9**9**9, 'x' * 10**12) refused: no time limit can interrupt those. Intercepting
+    them also keeps Jinja2 from folding them while it compiles the template."""
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and _whole(left) and _whole(right) and abs(left) > 1 and \
+                right * max(abs(left), 2).bit_length() > 100_000:
+            raise SecurityError(f"{left} ** {right} is too large a number")
+        if operator == "*":
+            for sequence, times in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and _whole(times) and len(sequence) * times > MAX_OUTPUT:
+                    raise SecurityError("a repetition longer than any brochure")
+            if _whole(left) and _whole(right) and abs(left).bit_length() + abs(right).bit_length() > 100_000:
+                raise SecurityError("too large a number")
+        return super().call_binop(context, operator, left, right)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 class _TooLong(Exception):
     """The template ran past TEMPLATE_SECONDS."""
 
@@ -83,7 +108,7 @@ def _line_in_theme(error: BaseException, theme: Path) -> tuple[str, int]:
     that template frames carry the template's own file and line)."""
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         if frame.filename and is_inside(theme, Path(frame.filename)):
-            return Path(frame.filename).relative_to(theme.resolve()).as_posix(), frame.lineno or 0
+            return Path(frame.filename).resolve().relative_to(theme.resolve()).as_posix(), frame.lineno or 0
     return "", 0
 
 
@@ -91,7 +116,7 @@ def render(theme: Path, shown_as: str, template: str, context: dict[str, Any],
            filters: dict[str, Callable] | None = None, **options: Any) -> str:
     """The theme's `template` rendered with `context` (made plain first). `shown_as`
     names the theme in messages (styles/NAME/)."""
-    environment = SandboxedEnvironment(loader=_ConfinedLoader(theme), autoescape=True,
+    environment = _Sandbox(loader=_ConfinedLoader(theme), autoescape=True,
                                        undefined=jinja2.StrictUndefined, **options)
     environment.filters.update(filters or {})
     context = {name: plain(value) for name, value in context.items()}
@@ -111,6 +136,9 @@ def render(theme: Path, shown_as: str, template: str, context: dict[str, Any],
                                     f"theme template runs away (over {TEMPLATE_SECONDS:.0f} s or "
                                     f"{MAX_OUTPUT // 1_000_000} MB of HTML)",
                                     "look for a loop that never ends or repeats too much")]) from None
+    except OSError as error:  # a template file of the theme that cannot be read
+        raise ContentError([Problem(shown_as + template, 0, 0, "", f"cannot read the theme's template: "
+                                    f"{error.strerror}", "check the file's permissions")]) from None
     except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
         name, line = _line_in_theme(error, theme)  # e.g. a filter given the wrong kind of value
         raise ContentError([Problem(shown_as + (name or template), line, 0, "",

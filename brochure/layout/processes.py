@@ -23,6 +23,7 @@ files on the way out, and kills it only if it does not end soon.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -280,6 +281,7 @@ class StandBy:
         context = _context()
         self._connection, theirs = context.Pipe()
         _parent_ends.add(self._connection)
+        self._busy = False  # a call is under way
         self._scratch = scratch_folder()  # the child's temporary files
         self._process = context.Process(target=_stand_by, args=(os.getpid(), self._scratch, theirs, prepare),
                                         daemon=True)
@@ -292,6 +294,7 @@ class StandBy:
             raise
 
     def call(self, function, *args, progress=None):
+        self._busy = True  # until its outcome is back
         self._connection.send((function, args, progress is not None))
         while True:
             try:
@@ -302,11 +305,19 @@ class StandBy:
             if outcome[0] == "progress":
                 progress(outcome[1])
             elif outcome[0] == "failed":
+                self._busy = False
                 _raise(*outcome[1:])
             else:
+                self._busy = False
                 return outcome[1]
 
     def close(self) -> None:
+        """End the child: asked to when it is idle, stopped when it is busy with a call
+        (an error or Ctrl-C while it lays out), or does not end when asked."""
+        if not self._busy and self._process.pid is not None:
+            with contextlib.suppress(OSError, ValueError):  # the child is gone, or the pipe closed
+                self._connection.send(None)
+                self._process.join(_GRACE)
         _end([self._process])
         self._connection.close()
         remove_tree(self._scratch)

@@ -91,17 +91,13 @@ def test_a_picture_cache_over_the_file_size_limit_says_so(tmp_path, previous_rel
 
 def test_an_up_to_date_stamp_that_cannot_be_written_is_no_crash(tmp_path):
     """A folder where the stamp goes: the PDF is written; the stamp, which only ever
-    saves work, is not, and the build says so or says nothing, but never crashes."""
+    saves work, is not, and the build says nothing about it."""
     project = copy_project("seed", tmp_path)
     stamp = project / ".out.pdf.inputs"
     stamp.mkdir()
     done = _limited_build(project, tmp_path / "tmp", resource.RLIM_INFINITY)
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr
-    if done.returncode == 1:
-        [line] = _cannot_write(done.stderr)
-        assert ".out.pdf.inputs: cannot write here" in line
-    else:
-        assert done.returncode == 0, done.stderr
+    assert done.returncode == 0 and not _cannot_write(done.stderr), done.stderr  # the stamp only saves work
     with pikepdf.open(project / "out.pdf") as pdf:
         assert len(pdf.pages) > 10
     assert stamp.is_dir() and not any(stamp.iterdir())

@@ -64,6 +64,8 @@ DOUBTFUL_STAMPS = {
                                           if key != "report"}),
     "pictures not a mapping": _edit_stamp(lambda document, _: document | {"pictures": ["square.jpg"]}),
     "an excluded item without its fields": _edit_stamp(_bare_excluded),
+    "an excluded item of the wrong types": _edit_stamp(lambda document, _: document | {"report": document["report"] | {
+        "excluded": [{"file": "x", "title": "x", "date": "x", "end_date": None, "tags": None, "reason": "x"}]}}),
     "a list, not a mapping": _write(b"[1, 2, 3]"),
     "a folder in its place": _folder_for_stamp,
 }
@@ -175,3 +177,23 @@ def test_a_picture_put_back_unchanged_is_up_to_date_again(tmp_path):
     os.utime(picture, (1, 1))
     result, report = run_json("build", cwd=project)
     assert result.exit_code == 0 and report["up_to_date"] is True, result.output
+
+
+def test_an_entry_saved_during_a_build_is_built_again_next_time(tmp_path):
+    """Saved while the build laid out (after it read the entries), the new text is not
+    in this PDF: no stamp may vouch for it, so the next build renders it."""
+    from brochure.commands.build import BuildOptions, build
+
+    project = copy_project("minimal", tmp_path)
+    entry = project / "entries" / "2021-02-15-second-of-the-day.yaml"
+
+    def save_while_rendering(step: str) -> None:
+        if step == "Rendering HTML":
+            entry.write_text(entry.read_text().replace("Second item", "Saved meanwhile"))
+
+    first = build(project, BuildOptions(jobs=1), save_while_rendering)
+    assert "Saved meanwhile" not in json.dumps(first.included)
+    assert not (project / STAMP).exists()
+    result, report = run_json("build", cwd=project)
+    assert result.exit_code == 0 and report["up_to_date"] is False
+    assert "Saved meanwhile" in json.dumps(report["included"])

@@ -16,7 +16,8 @@ from PIL import Image
 def _opened(project: Path, log: Path, *args: str) -> tuple[subprocess.CompletedProcess, str]:
     strace = shutil.which("strace")
     assert strace, "strace is needed (apt-get install strace)"
-    done = subprocess.run([strace, "-f", "-qq", "-e", "trace=open,openat,openat2", "-o", str(log),
+    # -y: each opened descriptor is shown with the file it really is, links followed.
+    done = subprocess.run([strace, "-f", "-qq", "-y", "-e", "trace=open,openat,openat2", "-o", str(log),
                            sys.executable, "-m", "brochure", *args], cwd=project, capture_output=True, text=True,
                           timeout=300)
     opened = log.read_text()

@@ -31,6 +31,9 @@ CASES = {
                    "2:17: links[0].title: contains the control character U+001B"),
     "free extra": ('title: T\nextra: {note: "\\a"}', "2:15: extra.note: contains the control character U+0007"),
     "tag with a line break": ('title: T\ntags: ["news\\n"]', "2:8: tags[0]: contains a line break at character 5"),
+    "control in a field name": ('title: T\n"k\\e]0;x\\a": 1', "2:1: a field name contains the control character "
+                                "U+001B at character 2"),
+    "override in a name in extra": ('title: T\nextra: {"a\\u202Eb": 1}', "2:9: extra: a field name contains U+202E"),
     "title too long": ("title: " + "w" * 301, "1:8: title: is too long (301 characters, at most 300)"),
     "summary too long": ("title: T\nsummary: " + "w" * 1001,
                          "2:10: summary: is too long (1001 characters, at most 1000)"),

@@ -91,3 +91,30 @@ def test_a_runaway_template_is_stopped_and_located(themed, monkeypatch, loop):
     assert "theme template runs away" in result.stderr
     assert "Traceback" not in result.output
     assert (themed / "build" / "brochure.pdf").read_bytes() == b"%PDF- the previous edition"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("{{ 2 ** 999999999 }}", "2 ** 999999999 is too large a number"),
+    ("{{ 'x' * 10 ** 12 }}", "a repetition longer than any brochure"),
+    ("{{ items * 10 ** 9 }}", "a repetition longer than any brochure"),
+    ("{{ (10 ** 20000) * (10 ** 20000) }}", "too large a number"),
+])
+def test_arithmetic_no_time_limit_could_stop_is_refused(themed, text, message):
+    """One call of C (a huge power, a huge repetition) cannot be interrupted: refused."""
+    _template(themed, text)
+    result = run("build", cwd=themed)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"styles/hostile/brochure.html.j2:3:1: theme template error: {message}")
+    assert (themed / "build" / "brochure.pdf").read_bytes() == b"%PDF- the previous edition"
+
+
+def test_an_error_in_a_theme_reached_through_a_link_in_the_project_is_located(themed):
+    real = themed / "themes" / "house"
+    real.mkdir(parents=True)
+    (real / "brochure.html.j2").write_text('<html lang="en">\n<body>\n{{ items | length / 0 }}\n</body></html>\n')
+    (themed / "styles" / "hostile").rmdir()
+    (themed / "styles" / "hostile").symlink_to(real)
+    result = run("build", cwd=themed)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("styles/hostile/brochure.html.j2:3:"), result.stderr
+    assert "ZeroDivisionError" in result.stderr and "internal error" not in result.stderr
