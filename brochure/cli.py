@@ -295,17 +295,18 @@ def list_command(ctx, since, until, tags, drafts, project_dir, output_format, ex
 
 @main.command()
 @click.argument("which", type=click.Choice(["entry", "settings"]), default="entry")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--output", type=click.Path(path_type=Path),
               help="Write it to this file (e.g. schema/entry.schema.json) instead of printing it.")
 def schema(which, output):
     """Print the JSON Schema of an entry (or of brochure.yaml), for editors and tools."""
     from brochure.commands.init import schema_text, write_schema
 
-    if output:
-        write_schema(which, output)
-        click.echo(f"wrote {report.shown(output)}")
-        return
-    click.echo(schema_text(which), nl=False)
+    if output is None:
+        return click.echo(schema_text(which), nl=False)
+    if output.suffix.lower() != ".json":  # as build's -o: the ending is the command line's mistake
+        raise click.BadParameter(f"'{output}' does not end in .json: the ending says what the file is",
+                                 param_hint="--output")
+    click.echo(f"wrote {report.shown(write_schema(which, output, Path.cwd()))}")
 
 
 @main.command()

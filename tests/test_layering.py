@@ -102,7 +102,7 @@ def test_private_weasyprint_and_pydyf_names_are_used_in_internals_only():
 
 def test_only_files_writes_files():
     writing = re.compile(r"write_bytes\(|write_text\(|os\.replace\(|\.mkdir\(|\.unlink\(|shutil\.(copy|move|rmtree)"
-                         r"|mkstemp\(|open\([^)]*['\"][wxa]b?\+?['\"]")
+                         r"|mkstemp\(|mkdtemp\(|TemporaryDirectory\(|open\([^)]*['\"][wxa]b?\+?['\"]")
     writers = {path.relative_to(PACKAGE).as_posix() for path in _modules() if writing.search(path.read_text("utf-8"))}
     assert writers == {"files.py"}
 

@@ -34,6 +34,7 @@ from urllib.parse import unquote, urlsplit
 
 from brochure.confine import is_inside
 from brochure.errors import ContentError, Problem
+from brochure.files import temporary_folder_problem
 from brochure.layout.internals import (
     PlacedImage,
     fetched,
@@ -221,6 +222,11 @@ def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, pro
     except OSError as error:
         if error.errno in _NO_ROOM:  # the render writes nothing but the fonts' temporary copy
             raise _cannot_write_fonts(error) from None
+        # Nor makes anything but that copy's folder: in a temporary folder that cannot take it
+        # (or none can be written at all), as files.scratch_folder reports it.
+        problem = temporary_folder_problem(error)
+        if problem:
+            raise problem from None
         raise
     finally:
         remove_font_files(font_config)

@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from brochure.errors import ContentError
+from brochure.files import remove_tree, scratch_folder
 from brochure.model import MM
 from brochure.pdf.preflight.scanner import PageFacts
 from brochure.pdf.profiles import Profile
@@ -209,21 +210,33 @@ def _language_and_title(pdf) -> Rule:
 
 
 def _ink(path: Path, profile: Profile) -> Rule:
-    """Total area coverage: the most C+M+Y+K on any spot, from a CMYK raster of each page."""
+    """Total area coverage: the most C+M+Y+K on any spot, from a CMYK raster of each page
+    (made by Ghostscript in a scratch folder of files.py, removed however this ends)."""
     ghostscript = shutil.which("gs")
     if ghostscript is None:
         return Rule("total ink coverage", "skip", "not measured: Ghostscript (gs) is not installed")
     from PIL import Image, ImageMath
 
-    over, highest = [], 0.0
-    with tempfile.TemporaryDirectory(prefix="brochure-ink-") as folder:
-        done = subprocess.run([ghostscript, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-dUseTrimBox",
-                               "-sDEVICE=tiff32nc", "-r50", f"-sOutputFile={folder}/page-%05d.tif", str(path)],
-                              capture_output=True, text=True)
+    try:
+        folder = scratch_folder()
+    except ContentError as error:  # the temporary folder cannot take the raster
+        return Rule("total ink coverage", "fail", f"not measured: {error.problems[0]}")
+    over, highest, seconds = [], 0.0, 300  # a print brochure takes Ghostscript seconds
+    try:
+        try:
+            done = subprocess.run([ghostscript, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-dUseTrimBox",
+                                   "-sDEVICE=tiff32nc", "-r50", f"-sOutputFile={folder}/page-%05d.tif", str(path)],
+                                  capture_output=True, text=True, timeout=seconds)
+        except subprocess.TimeoutExpired:
+            return Rule("total ink coverage", "fail", f"not measured: Ghostscript took more than "
+                        f"{seconds} s to render the file, and was stopped")
+        except OSError as error:  # found, but it cannot be run
+            return Rule("total ink coverage", "fail", f"not measured: Ghostscript ({ghostscript}) cannot be "
+                        f"run: {error.strerror}")
         if done.returncode != 0:
             return Rule("total ink coverage", "fail", f"Ghostscript could not render the file: "
                         f"{done.stderr.strip()[:200]}")
-        for number, raster in enumerate(sorted(Path(folder).iterdir()), 1):
+        for number, raster in enumerate(sorted(folder.iterdir()), 1):
             with Image.open(raster) as picture:
                 c, m, y, k = (band.convert("I") for band in picture.split())
                 total = ImageMath.lambda_eval(lambda args: args["c"] + args["m"] + args["y"] + args["k"],
@@ -232,6 +245,8 @@ def _ink(path: Path, profile: Profile) -> Rule:
             highest = max(highest, coverage)
             if coverage > profile.ink_limit + 1:  # one percent for rounding in the raster
                 over.append(number)
+    finally:
+        remove_tree(folder)
     if over:
         return Rule("total ink coverage", "fail", f"up to {highest:.0f} %; the limit is {profile.ink_limit} %", over)
     return Rule("total ink coverage", "pass", f"at most {highest:.0f} % (limit {profile.ink_limit} %)")
