@@ -24,7 +24,6 @@ from brochure.content.catalogue import (
 from brochure.content.settings import load_settings, theme_folder
 from brochure.errors import ContentError
 from brochure.files import checked_output, write_atomically
-from brochure.layout.parts import PART_FROM
 from brochure.model import Selection, Settings
 from brochure.pdf.profiles import Profile, resolve
 
@@ -48,7 +47,9 @@ class BuildOptions:
     allow_remote_images: bool = False
     force: bool = False  # render even when no input changed
     jobs: int | None = None  # layout processes; None: one per core, 1: all in this process
-    part_from: int = PART_FROM  # items from which a brochure over several years is laid out in parts
+    # Items from which a brochure over several years is laid out in parts; None: the
+    # layout's own threshold (layout/parts.py, not imported here: a no-op build is fast).
+    part_from: int | None = None
 
 
 @dataclass
@@ -136,7 +137,7 @@ def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, pro
     substitutes = _press_pictures(plan, pictures, {}, progress)
     timings["rendering"] = time.monotonic() - stage
     identifier = _fingerprint(html, plan, pictures)
-    in_parts = parts.worth_it(entries, plan.theme, jobs, options.part_from)
+    in_parts = parts.worth_it(entries, plan.theme, jobs, options.part_from or parts.PART_FROM)
     if in_parts:
         layout.close()  # the parts are laid out in children of their own
 

@@ -18,6 +18,7 @@ moved project is still up to date.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -90,10 +91,17 @@ def _read_stamp(output: Path) -> dict | None:
 
 
 def _key(root: Path, path: Path) -> str:
-    """`path` as the stamp names it: relative to the project root, with forward slashes."""
-    if not is_inside(root, path):
-        raise _Doubt(path)
-    return path.resolve().relative_to(root.resolve()).as_posix()
+    """`path` as the stamp names it: relative to the project root (resolved: links
+    followed), with forward slashes; _Doubt when it lies outside."""
+    try:
+        return path.resolve().relative_to(_real(root)).as_posix()
+    except (ValueError, OSError, RuntimeError):  # outside, or a link loop
+        raise _Doubt(path) from None
+
+
+@functools.cache
+def _real(root: Path) -> Path:
+    return root.resolve()  # once: resolving costs a system call per part of the path
 
 
 def _picture_digest(root: Path, key: str, known: dict) -> str:

@@ -281,7 +281,7 @@ class StandBy:
         context = _context()
         self._connection, theirs = context.Pipe()
         _parent_ends.add(self._connection)
-        self._busy = False  # a call is under way
+        self._busy = True  # preparing, then a call under way: it would not read a request to end
         self._scratch = scratch_folder()  # the child's temporary files
         self._process = context.Process(target=_stand_by, args=(os.getpid(), self._scratch, theirs, prepare),
                                         daemon=True)
