@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pikepdf
@@ -136,3 +138,16 @@ def is_running(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+def tree(folder: Path) -> dict[str, tuple]:
+    """What is in `folder`: each name's kind and, for a regular file, its bytes; a link's
+    target. Only regular files are opened (never a named pipe)."""
+    found = {}
+    for parent, folders, files in os.walk(folder):
+        for name in folders + files:
+            path = Path(parent, name)
+            mode = os.lstat(path).st_mode
+            content = path.read_bytes() if stat.S_ISREG(mode) else os.readlink(path) if stat.S_ISLNK(mode) else None
+            found[path.relative_to(folder).as_posix()] = (stat.S_IFMT(mode), content)
+    return found

@@ -7,29 +7,15 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import stat
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_project, run
+from conftest import REPO, copy_project, run, tree
 
 PREVIOUS = b"%PDF- the previous release"
 INPUT = "is one of the brochure's own input files (write the output somewhere else, e.g. build/)"
 SPECIAL = "not a regular file: writing would replace it (write to a file, e.g. -o build/brochure.{}"
-
-
-def tree(project: Path) -> dict[str, tuple]:
-    """What is in `project`, to compare before and after: each entry's kind and, for a
-    regular file, its bytes; a link's target. Nothing is opened but regular files."""
-    found = {}
-    for folder, folders, files in os.walk(project):
-        for name in folders + files:
-            path = Path(folder, name)
-            mode = os.lstat(path).st_mode
-            content = path.read_bytes() if stat.S_ISREG(mode) else os.readlink(path) if stat.S_ISLNK(mode) else None
-            found[path.relative_to(project).as_posix()] = (stat.S_IFMT(mode), content)
-    return found
 
 
 def _project(tmp_path: Path, name: str = "minimal") -> Path:

@@ -24,26 +24,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, run, subprocess_environment, wait_for
+from conftest import copy_project, run, subprocess_environment, tree, wait_for
 
 TODAY = dt.date.today().isoformat()
 PREVIOUS = b"%PDF- the previous release"
 ENTRIES_HINT = "(make it a folder you can write to, or set entries: in brochure.yaml)"
 SCHEMA_HINT = "e.g. --output schema/entry.schema.json)"
 TMPDIR_HINT = "(point TMPDIR at a folder you can write to)"
-
-
-def tree(folder: Path) -> dict[str, tuple]:
-    """What is in `folder`: each name's kind and, for a regular file, its bytes; a link's
-    target. Only regular files are opened (never a named pipe)."""
-    found = {}
-    for parent, folders, files in os.walk(folder):
-        for name in folders + files:
-            path = Path(parent, name)
-            mode = os.lstat(path).st_mode
-            content = path.read_bytes() if stat.S_ISREG(mode) else os.readlink(path) if stat.S_ISLNK(mode) else None
-            found[path.relative_to(folder).as_posix()] = (stat.S_IFMT(mode), content)
-    return found
 
 
 def leftovers(folder: Path) -> list[str]:
