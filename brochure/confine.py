@@ -12,13 +12,18 @@ from pathlib import Path
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")  # two letters at least: C:photo.jpg is no address
 
 
+def relative_inside(folder: Path, path: Path) -> str | None:
+    """`path` relative to `folder`, both resolved, with forward slashes ("." for the
+    folder itself); None when it lies outside, or cannot be resolved."""
+    try:
+        return path.resolve().relative_to(folder.resolve()).as_posix()
+    except (OSError, RuntimeError, ValueError):  # outside; a link loop, a NUL byte …
+        return None
+
+
 def is_inside(folder: Path, path: Path) -> bool:
     """Whether `path`, resolved, is `folder` (resolved) or lies below it."""
-    try:
-        real_folder, real_path = folder.resolve(), path.resolve()
-    except (OSError, RuntimeError, ValueError):  # a link loop, a NUL byte …
-        return False
-    return real_path == real_folder or real_folder in real_path.parents
+    return relative_inside(folder, path) is not None
 
 
 def resolve_inside(root: Path, base: Path, reference: str) -> tuple[Path | None, str]:

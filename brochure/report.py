@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from brochure.confine import relative_inside
 from brochure.errors import ContentError
 
 if TYPE_CHECKING:  # the catalogue reads YAML and schemas: `brochure --help` need not import it
@@ -23,10 +24,7 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 
 def shown(path: Path) -> str:
     """A path as the user typed it: relative to the current folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    return relative_inside(Path.cwd(), path) or str(path)
 
 
 def json_text(document: dict) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from brochure.confine import is_inside
+from brochure.confine import is_inside, relative_inside
 from brochure.content.settings import SETTINGS_FILE
 from brochure.errors import ContentError, Problem
 from brochure.html.theme import asset_url
@@ -79,7 +79,7 @@ def preflight_problems(rule: Rule, entries: list[Entry], item_ids: list[str], fi
         earlier = [file for start, file in starts if start and start <= page]
         owners.setdefault(earlier[-1] if earlier else SETTINGS_FILE, []).append(page)
     if not owners:
-        shown = target.resolve().relative_to(root.resolve()).as_posix() if is_inside(root, target) else str(target)
+        shown = relative_inside(root, target) or str(target)
         return [Problem(shown, 0, 0, "", f"preflight: {rule.name}: {rule.message}", hint)]
     return [Problem(file, 0, 0, "", f"preflight: {rule.name}: {rule.message} (page {pages_text(pages)})", hint)
             for file, pages in owners.items()]

@@ -18,7 +18,6 @@ moved project is still up to date.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import os
@@ -26,7 +25,7 @@ import stat
 from pathlib import Path
 
 from brochure import __version__
-from brochure.confine import is_inside
+from brochure.confine import is_inside, relative_inside
 from brochure.content.settings import SETTINGS_FILE, theme_files
 from brochure.content.yaml_reader import MAX_FILE_BYTES, entry_files
 from brochure.errors import ContentError
@@ -91,17 +90,12 @@ def _read_stamp(output: Path) -> dict | None:
 
 
 def _key(root: Path, path: Path) -> str:
-    """`path` as the stamp names it: relative to the project root (resolved: links
-    followed), with forward slashes; _Doubt when it lies outside."""
-    try:
-        return path.resolve().relative_to(_real(root)).as_posix()
-    except (ValueError, OSError, RuntimeError):  # outside, or a link loop
-        raise _Doubt(path) from None
-
-
-@functools.cache
-def _real(root: Path) -> Path:
-    return root.resolve()  # once: resolving costs a system call per part of the path
+    """`path` as the stamp names it: relative to the project root (links followed),
+    with forward slashes; _Doubt when it lies outside."""
+    key = relative_inside(root, path)
+    if key is None:
+        raise _Doubt(path)
+    return key
 
 
 def _picture_digest(root: Path, key: str, known: dict) -> str:
