@@ -57,6 +57,17 @@ def copy_project(name: str, destination: Path) -> Path:
     return target
 
 
+PREVIOUS_PDF = b"%PDF- the previous edition"  # what a failed build must leave as it was
+
+
+def with_previous_pdf(project: Path, relative: str = "build/brochure.pdf") -> Path:
+    """A previous edition where the build writes: a failed build must keep it."""
+    target = project / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(PREVIOUS_PDF)
+    return target
+
+
 def wait_for(condition, seconds: float, interval: float = 0.05) -> bool:
     """Whether `condition()` becomes true within `seconds` (polled): a readiness signal
     for a test, instead of a guessed delay."""

@@ -5,7 +5,7 @@ refused where it stands (file:line:col), YAML's traps get a hint, and what is al
 from __future__ import annotations
 
 import pytest
-from conftest import copy_project, page_texts, run, squash
+from conftest import PREVIOUS_PDF, copy_project, page_texts, run, squash, with_previous_pdf
 
 ENTRY = "entries/2021-03-01-typed.yaml"
 
@@ -61,9 +61,7 @@ def _entry(lines: str) -> str:
 @pytest.fixture
 def project(tmp_path):
     project = copy_project("minimal", tmp_path)
-    previous = project / "build" / "brochure.pdf"
-    previous.parent.mkdir()
-    previous.write_bytes(b"%PDF- the previous edition")
+    with_previous_pdf(project)
     return project
 
 
@@ -75,7 +73,7 @@ def test_text_that_must_not_reach_the_page_is_refused_where_it_stands(project, n
     assert result.exit_code == 1, result.output
     assert f"{ENTRY}:{expected}" in result.stderr, result.stderr
     assert "Traceback" not in result.output
-    assert (project / "build" / "brochure.pdf").read_bytes() == b"%PDF- the previous edition"
+    assert (project / "build" / "brochure.pdf").read_bytes() == PREVIOUS_PDF
     assert sorted(path.name for path in (project / "build").iterdir()) == ["brochure.pdf"]
     assert run("check", cwd=project).exit_code == 1  # check finds it too
 
@@ -90,7 +88,7 @@ def test_the_settings_are_held_to_the_same_rules(project, setting, expected):
     (project / "brochure.yaml").write_text(setting + "\n", encoding="utf-8")
     result = run("build", cwd=project)
     assert result.exit_code == 1 and expected in result.stderr, result.stderr
-    assert (project / "build" / "brochure.pdf").read_bytes() == b"%PDF- the previous edition"
+    assert (project / "build" / "brochure.pdf").read_bytes() == PREVIOUS_PDF
 
 
 def test_what_people_really_write_prints_right(project):

@@ -6,7 +6,7 @@ nothing was written, and that the previous PDF is intact."""
 from __future__ import annotations
 
 import pytest
-from conftest import copy_project, page_texts, run
+from conftest import PREVIOUS_PDF, copy_project, page_texts, run, with_previous_pdf
 
 SECRET = "THE-SECRET-OF-THE-HOME-FOLDER"
 
@@ -39,9 +39,7 @@ def themed(tmp_path):
     (tmp_path / "secret.txt").write_text(SECRET)
     (project / "styles" / "hostile").mkdir(parents=True)
     (project / "brochure.yaml").write_text("title: T\ntheme: hostile\n")
-    previous = project / "build" / "brochure.pdf"
-    previous.parent.mkdir()
-    previous.write_bytes(b"%PDF- the previous edition")
+    with_previous_pdf(project)
     return project
 
 
@@ -60,7 +58,7 @@ def test_a_template_cannot_reach_files_processes_or_python(themed, text):
     assert ESCAPES[text] in problem, problem
     assert summary == "1 problem found; nothing was written."
     assert "Traceback" not in result.output and SECRET not in result.output
-    assert (themed / "build" / "brochure.pdf").read_bytes() == b"%PDF- the previous edition"
+    assert (themed / "build" / "brochure.pdf").read_bytes() == PREVIOUS_PDF
     assert sorted(path.name for path in (themed / "build").iterdir()) == ["brochure.pdf"]
 
 
@@ -90,7 +88,7 @@ def test_a_runaway_template_is_stopped_and_located(themed, monkeypatch, loop):
     assert result.stderr.startswith("styles/hostile/brochure.html.j2:3:"), result.stderr
     assert "theme template runs away" in result.stderr
     assert "Traceback" not in result.output
-    assert (themed / "build" / "brochure.pdf").read_bytes() == b"%PDF- the previous edition"
+    assert (themed / "build" / "brochure.pdf").read_bytes() == PREVIOUS_PDF
 
 
 @pytest.mark.parametrize("text, message", [
@@ -105,7 +103,7 @@ def test_arithmetic_no_time_limit_could_stop_is_refused(themed, text, message):
     result = run("build", cwd=themed)
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith(f"styles/hostile/brochure.html.j2:3:1: theme template error: {message}")
-    assert (themed / "build" / "brochure.pdf").read_bytes() == b"%PDF- the previous edition"
+    assert (themed / "build" / "brochure.pdf").read_bytes() == PREVIOUS_PDF
 
 
 def test_an_error_in_a_theme_reached_through_a_link_in_the_project_is_located(themed):

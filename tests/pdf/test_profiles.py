@@ -11,7 +11,7 @@ from pathlib import Path
 import pikepdf
 import pypdfium2
 import pytest
-from conftest import copy_project, page_texts, run, run_json, squash
+from conftest import PREVIOUS_PDF, copy_project, page_texts, run, run_json, squash, with_previous_pdf
 from PIL import Image
 
 MM = 72 / 25.4
@@ -381,14 +381,12 @@ def test_a_print_build_whose_preflight_fails_writes_nothing_and_names_the_entry(
         css.write("article h2 { color: rgb(200, 0, 0) !important; }\n")
     settings = project / "brochure.yaml"
     settings.write_text(settings.read_text() + "theme: rgb\n")
-    target = project / "build" / "brochure.pdf"
-    target.parent.mkdir()
-    target.write_bytes(b"%PDF- the previous edition")
+    target = with_previous_pdf(project)
     result, report = run_json("build", "--profile", "print", cwd=project)
     assert result.exit_code == 1 and report["ok"] is False
     problems = [problem for problem in report["problems"] if "colour spaces" in problem["message"]]
     assert problems and all(problem["path"].startswith("entries/") for problem in problems), report["problems"]
     assert "DeviceRGB used; print needs CMYK" in problems[0]["message"]
     assert problems[0]["hint"].startswith("a colour the theme's print.css does not give in CMYK")
-    assert target.read_bytes() == b"%PDF- the previous edition"
+    assert target.read_bytes() == PREVIOUS_PDF
     assert not [path for path in target.parent.iterdir() if path.name.endswith(".tmp")]
