@@ -1,49 +1,22 @@
 """The rules a print shop (or an archive, or a screen reader) applies to a PDF, each
 judging the facts the scanner found or what the file itself declares. Which rules a
-profile applies, and in what order, is in pdf/profiles.py.
+profile applies, and in what order, is in pdf/profiles.py. The rules on what is drawn
+are in drawing.py, those on the document as a whole in document.py, total ink in ink.py.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from brochure.errors import ContentError
-from brochure.files import remove_tree, scratch_folder
 from brochure.model import MM
-from brochure.pdf.preflight.scanner import PageFacts
+from brochure.pdf.preflight import document, drawing
+from brochure.pdf.preflight.facts import position
+from brochure.pdf.preflight.ink import total_ink
+from brochure.pdf.preflight.verdict import Finding, Rule, Subject, judged, pages_text
 from brochure.pdf.profiles import Profile
 
-if TYPE_CHECKING:
-    import pikepdf
-
-
-@dataclass
-class Rule:
-    name: str
-    status: str  # pass, fail or skip
-    message: str
-    pages: list[int] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {"rule": self.name, "status": self.status, "message": self.message, "pages": self.pages}
-
-    def __str__(self) -> str:
-        pages = f" (pages {pages_text(self.pages)})" if self.pages else ""
-        return f"{self.status.upper():<5} {self.name}: {self.message}{pages}"
-
-
-
-def pages_text(numbers) -> str:
-    """Page numbers for a message: the first twelve, then how many in all."""
-    numbers = sorted(set(numbers))
-    return ", ".join(str(n) for n in numbers[:12]) + (f" … ({len(numbers)} pages)" if len(numbers) > 12 else "")
-
+__all__ = ["RULES", "Finding", "Rule", "Subject", "pages_text"]
 
 
 def _fonts(facts) -> Rule:
@@ -54,18 +27,25 @@ def _fonts(facts) -> Rule:
             if not embedded:
                 missing[name].append(number)
     if missing:
+        findings = [Finding(pages[0], f"font {name[1:]}", "not embedded" + (
+            f" (also pages {pages_text(pages[1:])})" if pages[1:] else ""), "every font embedded")
+            for name, pages in sorted(missing.items())]
         return Rule("fonts embedded", "fail", "not embedded: " + ", ".join(sorted(missing)),
-                    sorted({n for pages in missing.values() for n in pages}))
+                    sorted({n for pages in missing.values() for n in pages}), findings=findings,
+                    value=", ".join(sorted(missing)), limit="every font embedded")
     names = sorted({name.split("+")[-1] for page in facts for name in page.fonts})
     return Rule("fonts embedded", "pass", f"{len(names)} fonts, all embedded")
 
 
 def _boxes(pdf, profile: Profile) -> Rule:
-    problems, pages, smallest = [], [], 0.0
+    problems, pages, smallest, findings = [], [], 0.0, []
+    needed = f"{profile.bleed_mm} mm on every side"
     for number, page in enumerate(pdf.pages, 1):
         if "/TrimBox" not in page or "/BleedBox" not in page:
             problems.append("no TrimBox or BleedBox")
             pages.append(number)
+            findings.append(Finding(number, "page boxes", "no " + " and no ".join(
+                box for box in ("TrimBox", "BleedBox") if f"/{box}" not in page), needed))
             continue
         trim = [float(v) for v in page.TrimBox]
         bleed = [float(v) for v in page.BleedBox]
@@ -77,9 +57,12 @@ def _boxes(pdf, profile: Profile) -> Rule:
                 media[2] >= bleed[2] - 0.01 and media[3] >= bleed[3] - 0.01):
             problems.append("bleed " + "/".join(f"{side / MM:.2f}" for side in sides) + " mm")
             pages.append(number)
+            findings.append(Finding(number, "BleedBox against TrimBox (and inside the MediaBox)",
+                                    problems[-1] + " (left/bottom/right/top)", needed))
     if problems:
         return Rule("page boxes and bleed", "fail", f"{sorted(set(problems))[0]}; needed {profile.bleed_mm} mm "
-                    "on every side (left/bottom/right/top)", pages)
+                    "on every side (left/bottom/right/top)", pages, findings=findings, value=findings[0].value,
+                    limit=needed)
     return Rule("page boxes and bleed", "pass",
                 f"TrimBox and BleedBox on every page; bleed {smallest / MM:.2f} mm on every side")
 
@@ -93,7 +76,10 @@ def _colours(facts, profile: Profile) -> Rule:
              if page.colour_spaces - allowed}
     if wrong:
         spaces = sorted({space for found in wrong.values() for space in found})
-        return Rule("colour spaces", "fail", f"{', '.join(spaces)} used; print needs CMYK", sorted(wrong))
+        findings = [Finding(number, facts[number - 1].where_spaces.get(space, "content"), space,
+                            "CMYK, grey or spot colours") for number, found in sorted(wrong.items()) for space in found]
+        return Rule("colour spaces", "fail", f"{', '.join(spaces)} used; print needs CMYK", sorted(wrong),
+                    findings=findings, value=", ".join(spaces), limit="CMYK, grey or spot colours")
     return Rule("colour spaces", "pass", "used: " + ", ".join(used))
 
 
@@ -103,35 +89,39 @@ def _transparency(facts, profile: Profile) -> Rule:
         return Rule("transparency", "pass", "none")
     kinds = sorted({kind for kinds in found.values() for kind in kinds})
     if profile.variant == "pdf/x-1a":
-        return Rule("transparency", "fail", f"{', '.join(kinds)}: PDF/X-1a allows none", sorted(found))
+        findings = [Finding(number, "page content", ", ".join(sorted(set(kinds))), "none in PDF/X-1a")
+                    for number, kinds in sorted(found.items())]
+        return Rule("transparency", "fail", f"{', '.join(kinds)}: PDF/X-1a allows none", sorted(found),
+                    findings=findings, value=", ".join(kinds), limit="none in PDF/X-1a")
     return Rule("transparency", "pass", f"{', '.join(kinds)} (allowed in {profile.variant.upper()})")
 
 
 def _annotations(pdf) -> Rule:
-    pages = []
+    pages, findings = [], []
     for number, page in enumerate(pdf.pages, 1):
         trim = [float(v) for v in page.get("/TrimBox", page.MediaBox)]
         for annotation in page.get("/Annots", []):
             x0, y0, x1, y1 = (float(v) for v in annotation.get("/Rect", trim))
             if x1 > trim[0] and x0 < trim[2] and y1 > trim[1] and y0 < trim[3]:
                 pages.append(number)
+                findings.append(Finding(number, f"{str(annotation.get('/Subtype', '/annotation'))[1:]} annotation, "
+                                        f"{position((x0, y0, x1, y1), trim)}", "inside the trim",
+                                        "no annotation inside the trim"))
     if pages:
-        return Rule("annotations", "fail", f"{len(pages)} annotations (links) inside the trim", sorted(set(pages)))
+        return Rule("annotations", "fail", f"{len(pages)} annotations (links) inside the trim", sorted(set(pages)),
+                    findings=findings, value=f"{len(pages)} annotations", limit="none inside the trim")
     return Rule("annotations", "pass", "none inside the trim")
 
 
-def _output_intent(pdf, subtype: str, components: int | None) -> Rule:
-    name = f"output intent ({subtype[1:]})"
+def _pdfa_intent(pdf) -> Rule:
+    name = "output intent (GTS_PDFA1)"
     for intent in pdf.Root.get("/OutputIntents", []):
-        if intent.get("/S") != subtype:
+        if intent.get("/S") != "/GTS_PDFA1":
             continue
         profile = intent.get("/DestOutputProfile")
         if profile is None:
             return Rule(name, "fail", "no embedded ICC profile")
-        header = profile.read_bytes()[:20]
-        space = header[16:20].decode("latin-1").strip()
-        if components == 4 and space != "CMYK":
-            return Rule(name, "fail", f"the profile is {space}, not CMYK")
+        space = profile.read_bytes()[16:20].decode("latin-1").strip()
         identifier = str(intent.get("/OutputConditionIdentifier", ""))
         return Rule(name, "pass", f"{identifier or 'unnamed'} ({space} profile embedded)")
     return Rule(name, "fail", "missing")
@@ -146,11 +136,12 @@ def _pdfx_label(pdf, profile: Profile) -> Rule:
         next(iter(re.findall(r"GTS_PDFXVersion[^>]*>([^<]+)<|GTS_PDFXVersion=\"([^\"]+)\"", _xmp(pdf))), ("", ""))
     version = version if isinstance(version, str) else "".join(version)
     if not version:
-        return Rule("PDF/X version", "fail", "the file does not say which PDF/X")
+        return Rule("PDF/X version", "fail", "the file does not say which PDF/X",
+                    findings=[Finding(0, "Info and XMP metadata", "no GTS_PDFXVersion", profile.variant.upper())])
     if not version.upper().startswith(profile.variant.upper()):  # PDF/X-4, PDF/X-1A:2003
-        return Rule("PDF/X version", "fail", f"{version}, but the print shop asked for {profile.variant.upper()}")
-    if profile.variant == "pdf/x-1a" and pdf.pdf_version > "1.4":
-        return Rule("PDF/X version", "fail", f"{version} in a PDF {pdf.pdf_version} file; PDF/X-1a needs 1.4 or older")
+        return Rule("PDF/X version", "fail", f"{version}, but the print shop asked for {profile.variant.upper()}",
+                    findings=[Finding(0, "GTS_PDFXVersion", version, profile.variant.upper())], value=version,
+                    limit=profile.variant.upper())
     return Rule("PDF/X version", "pass", version)
 
 
@@ -182,18 +173,6 @@ def _not_encrypted(pdf) -> Rule:
                 "encrypted" if pdf.is_encrypted else "none")
 
 
-def _resolution(facts, profile: Profile) -> Rule:
-    low = {number: min(ppi for _, _, ppi in page.images) for number, page in enumerate(facts, 1)
-           if page.images and min(ppi for _, _, ppi in page.images) < profile.min_ppi - 0.5}
-    every = [ppi for page in facts for _, _, ppi in page.images]
-    if low:
-        return Rule("image resolution", "fail", f"lowest {min(low.values()):.0f} ppi; at least "
-                    f"{profile.min_ppi} ppi needed", sorted(low))
-    if not every:
-        return Rule("image resolution", "pass", "no images")
-    return Rule("image resolution", "pass", f"{len(every)} images, {min(every):.0f} to {max(every):.0f} ppi")
-
-
 def _tagged(pdf) -> Rule:
     ok = "/StructTreeRoot" in pdf.Root and bool(pdf.Root.get("/MarkInfo", {}).get("/Marked", False))
     return Rule("tagged for accessibility", "pass" if ok else "fail", "structure tree present" if ok else "untagged")
@@ -209,84 +188,44 @@ def _language_and_title(pdf) -> Rule:
                 + ("" if shown else ", not shown as the window title"))
 
 
-def _ink(path: Path, profile: Profile) -> Rule:
-    """Total area coverage: the most C+M+Y+K on any spot, from a CMYK raster of each page
-    (made by Ghostscript in a scratch folder of files.py, removed however this ends)."""
-    ghostscript = shutil.which("gs")
-    if ghostscript is None:
-        return Rule("total ink coverage", "skip", "not measured: Ghostscript (gs) is not installed")
-    from PIL import Image, ImageMath
-
-    try:
-        folder = scratch_folder()
-    except ContentError as error:  # the temporary folder cannot take the raster
-        return Rule("total ink coverage", "fail", f"not measured: {error.problems[0]}")
-    over, highest, seconds = [], 0.0, 300  # a print brochure takes Ghostscript seconds
-    try:
-        try:
-            done = subprocess.run([ghostscript, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-dUseTrimBox",
-                                   "-sDEVICE=tiff32nc", "-r50", f"-sOutputFile={folder}/page-%05d.tif", str(path)],
-                                  capture_output=True, text=True, timeout=seconds)
-        except subprocess.TimeoutExpired:
-            return Rule("total ink coverage", "fail", f"not measured: Ghostscript took more than "
-                        f"{seconds} s to render the file, and was stopped")
-        except OSError as error:  # found, but it cannot be run
-            return Rule("total ink coverage", "fail", f"not measured: Ghostscript ({ghostscript}) cannot be "
-                        f"run: {error.strerror}")
-        if done.returncode != 0:
-            return Rule("total ink coverage", "fail", f"Ghostscript could not render the file: "
-                        f"{done.stderr.strip()[:200]}")
-        for number, raster in enumerate(sorted(folder.iterdir()), 1):
-            with Image.open(raster) as picture:
-                c, m, y, k = (band.convert("I") for band in picture.split())
-                total = ImageMath.lambda_eval(lambda args: args["c"] + args["m"] + args["y"] + args["k"],
-                                              c=c, m=m, y=y, k=k)
-                coverage = total.getextrema()[1] / 255 * 100
-            highest = max(highest, coverage)
-            if coverage > profile.ink_limit + 1:  # one percent for rounding in the raster
-                over.append(number)
-    finally:
-        remove_tree(folder)
-    if over:
-        return Rule("total ink coverage", "fail", f"up to {highest:.0f} %; the limit is {profile.ink_limit} %", over)
-    return Rule("total ink coverage", "pass", f"at most {highest:.0f} % (limit {profile.ink_limit} %)")
-
-
 def _page_count(subject: Subject) -> Rule | None:
     if subject.profile.binding != "saddle-stitch":
         return None
     count = len(subject.pdf.pages)
-    return Rule("page count", "pass" if count % 4 == 0 else "fail",
-                f"{count} pages" + ("" if count % 4 == 0 else ": saddle stitching needs a multiple of 4"))
-
-
-@dataclass
-class Subject:
-    """What the rules judge: the file, open, with its page facts, against a profile."""
-
-    path: Path
-    pdf: pikepdf.Pdf
-    facts: list[PageFacts]
-    profile: Profile
+    findings = [] if count % 4 == 0 else [Finding(0, "document", f"{count} pages", "a multiple of 4")]
+    return judged("page count", findings, f"{count} pages: saddle stitching needs a multiple of 4",
+                  f"{count} pages", "a multiple of 4")
 
 
 # Each rule by the name it reports under (the names pdf/profiles.py lists); None: the
 # rule does not apply to this file.
 RULES: dict[str, Callable[[Subject], Rule | None]] = {
+    "file structure": document.file_structure,
+    "PDF version": document.pdf_version,
     "fonts embedded": lambda s: _fonts(s.facts),
     "page boxes and bleed": lambda s: _boxes(s.pdf, s.profile),
+    "page sizes": document.page_sizes,
     "colour spaces": lambda s: _colours(s.facts, s.profile),
+    "blending spaces": drawing.blending_spaces,
     "transparency": lambda s: _transparency(s.facts, s.profile),
+    "white overprint": drawing.white_overprint,
+    "small text in several inks": drawing.small_text,
+    "rich black text": drawing.rich_black_text,
+    "hairlines": drawing.hairlines,
+    "thin lines in several inks": drawing.thin_lines,
     "annotations": lambda s: _annotations(s.pdf),
-    "output intent (GTS_PDFX)": lambda s: _output_intent(s.pdf, "/GTS_PDFX", 4),
-    "output intent (GTS_PDFA1)": lambda s: _output_intent(s.pdf, "/GTS_PDFA1", None),
+    "JavaScript and actions": document.actions,
+    "output intent (GTS_PDFX)": document.output_intent,
+    "output intent (GTS_PDFA1)": lambda s: _pdfa_intent(s.pdf),
     "PDF/X version": lambda s: _pdfx_label(s.pdf, s.profile),
     "PDF/A identification": lambda s: _pdfa_label(s.pdf, s.profile),
+    "title and dates": document.title_and_dates,
     "Trapped key": lambda s: _trapped(s.pdf),
     "document identifier": lambda s: _identifier(s.pdf),
     "encryption": lambda s: _not_encrypted(s.pdf),
-    "image resolution": lambda s: _resolution(s.facts, s.profile),
-    "total ink coverage": lambda s: _ink(s.path, s.profile),
+    "image resolution": drawing.resolution,
+    "1-bit image resolution": drawing.one_bit_resolution,
+    "total ink coverage": total_ink,
     "page count": _page_count,
     "tagged for accessibility": lambda s: _tagged(s.pdf),
     "language and title": lambda s: _language_and_title(s.pdf),

@@ -1,26 +1,26 @@
 """What is really in a PDF, page by page: the colour operators of every content stream
-(and of the forms, patterns, glyphs and annotations it draws), transparency, fonts,
-and images at the size they are drawn. Facts only; the rules judge them.
+(and of the forms, patterns, glyphs and annotations it draws), transparency and the
+blending space of every group and soft mask, fonts, text (size, inks, overprint), lines
+(width, inks), overprinted fills and images at the size and place they are drawn.
+Facts only (facts.py); the rules judge them.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from typing import Any
+
+from brochure.pdf.preflight import facts as plane
+from brochure.pdf.preflight.facts import IDENTITY, Colour, Fill, Matrix, PageFacts, Placed, Stroke, Text
 
 _DEVICE = {"/DeviceRGB": "DeviceRGB", "/DeviceCMYK": "DeviceCMYK", "/DeviceGray": "DeviceGray",
            "/RGB": "DeviceRGB", "/CMYK": "DeviceCMYK", "/G": "DeviceGray"}
+_START = {"DeviceCMYK": (0.0, 0.0, 0.0, 1.0), "ICCBased(4)": (0.0, 0.0, 0.0, 1.0), "DeviceGray": (0.0,),
+          "ICCBased(1)": (0.0,), "Separation": (1.0,)}
+_PAINT = {"f": "f", "F": "f", "f*": "f", "S": "s", "s": "s", "B": "fs", "B*": "fs", "b": "fs", "b*": "fs", "n": ""}
 
 
-@dataclass
-class PageFacts:
-    colour_spaces: set[str] = field(default_factory=set)
-    transparency: list[str] = field(default_factory=list)
-    images: list[tuple[int, int, float]] = field(default_factory=list)  # width px, height px, ppi
-    fonts: dict[str, bool] = field(default_factory=dict)  # name -> embedded
-
-
-def _colour_space_name(space, resources) -> str:
+def colour_space_name(space, resources) -> str:
     import pikepdf
 
     if isinstance(space, pikepdf.Name):
@@ -28,113 +28,287 @@ def _colour_space_name(space, resources) -> str:
             return _DEVICE[str(space)]
         named = resources.get("/ColorSpace", {}).get(str(space)) if resources is not None else None
         if named is not None:
-            return _colour_space_name(named, None)
+            return colour_space_name(named, None)
         return str(space)[1:]
     if isinstance(space, pikepdf.Array) and len(space):
         family = str(space[0])[1:]
         if family == "ICCBased":
             return f"ICCBased({int(space[1].get('/N', 0))})"
         if family == "Indexed":
-            return f"Indexed({_colour_space_name(space[1], resources)})"
+            return f"Indexed({colour_space_name(space[1], resources)})"
         if family in ("Separation", "DeviceN"):
             # Where the ink is missing, the alternate is what prints: it counts too.
-            alternate = _colour_space_name(space[2], resources)
+            alternate = colour_space_name(space[2], resources)
             return family if alternate in ("DeviceCMYK", "DeviceGray", "ICCBased(4)") else f"{family}({alternate})"
         return family
     return "unknown"
 
 
-def _multiply(m, n):
-    a, b, c, d, e, f = m
-    a2, b2, c2, d2, e2, f2 = n
-    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
-            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+_BLACK = Colour("DeviceGray", (0.0,))
 
 
-def _scan(content, resources, facts: PageFacts, ctm=(1, 0, 0, 1, 0, 0), depth=0) -> None:
-    """Walk a content stream (and the forms it draws) noting colour spaces, transparency,
-    fonts and images with the size they are drawn at."""
-    import pikepdf
-
-    if depth > 12:
-        return
-    stack, matrix = [], ctm
-    resources = resources if resources is not None else pikepdf.Dictionary()
-    for font_name, font in resources.get("/Font", {}).items():
-        facts.fonts[str(font.get("/BaseFont", font_name))] = _embedded(font)
-        if font.get("/Subtype") == "/Type3":  # its glyphs are little content streams of their own
-            for glyph in font.get("/CharProcs", {}).values():
-                _scan(glyph, font.get("/Resources", resources), facts, matrix, depth + 1)
-    for instruction in pikepdf.parse_content_stream(content):
-        operands, operator = instruction.operands, instruction.operator
-        op = str(operator)
-        if op == "q":
-            stack.append(matrix)
-        elif op == "Q" and stack:
-            matrix = stack.pop()
-        elif op == "cm":
-            matrix = _multiply(tuple(float(value) for value in operands), matrix)
-        elif op in ("rg", "RG"):
-            facts.colour_spaces.add("DeviceRGB")
-        elif op in ("k", "K"):
-            facts.colour_spaces.add("DeviceCMYK")
-        elif op in ("g", "G"):
-            facts.colour_spaces.add("DeviceGray")
-        elif op in ("cs", "CS"):
-            facts.colour_spaces.add(_colour_space_name(operands[0], resources))
-        elif op in ("scn", "SCN") and operands and isinstance(operands[-1], pikepdf.Name):
-            pattern = resources.get("/Pattern", {}).get(str(operands[-1]))
-            if pattern is not None and int(pattern.get("/PatternType", 0)) == 1:  # tiling: a content stream
-                _scan(pattern, pattern.get("/Resources", resources), facts, matrix, depth + 1)
-            elif pattern is not None and "/Shading" in pattern:
-                facts.colour_spaces.add(_colour_space_name(pattern.Shading.ColorSpace, resources))
-        elif op == "gs":
-            state = resources.get("/ExtGState", {}).get(str(operands[0]))
-            if state is not None:
-                for key in ("/CA", "/ca"):
-                    if key in state and float(state[key]) < 1:
-                        facts.transparency.append(f"opacity {float(state[key])}")
-                if state.get("/SMask", pikepdf.Name.None_) != pikepdf.Name.None_:
-                    facts.transparency.append("soft mask")
-                if str(state.get("/BM", "/Normal")) not in ("/Normal", "/Compatible"):
-                    facts.transparency.append(f"blend mode {state.BM}")
-        elif op == "sh":
-            shading = resources.get("/Shading", {}).get(str(operands[0]))
-            if shading is not None:
-                facts.colour_spaces.add(_colour_space_name(shading.ColorSpace, resources))
-        elif op == "Do":
-            xobject = resources.get("/XObject", {}).get(str(operands[0]))
-            if xobject is None:
-                continue
-            if xobject.get("/Subtype") == "/Image":
-                _image(xobject, matrix, resources, facts)
-            elif xobject.get("/Subtype") == "/Form":
-                group = xobject.get("/Group")
-                if group is not None and group.get("/S") == "/Transparency":
-                    facts.transparency.append("transparency group")
-                form_matrix = tuple(float(value) for value in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0]))
-                _scan(xobject, xobject.get("/Resources", resources), facts, _multiply(form_matrix, matrix),
-                      depth + 1)
-        elif op == "INLINE IMAGE":
-            image = operands[0].obj
-            if not image.get("/ImageMask", False):
-                facts.colour_spaces.add(_colour_space_name(image.get("/ColorSpace", pikepdf.Name.DeviceGray),
-                                                           resources))
+@dataclass(frozen=True)
+class _State:
+    ctm: Matrix = IDENTITY
+    fill: Colour = _BLACK
+    stroke: Colour = _BLACK
+    fill_overprint: bool = False
+    stroke_overprint: bool = False
+    width: float = 1.0
+    font: str = ""
+    size: float = 0.0
+    leading: float = 0.0
+    render: int = 0
 
 
-def _image(xobject, matrix, resources, facts: PageFacts) -> None:
-    if xobject.get("/ImageMask") is True:
-        return
-    facts.colour_spaces.add(_colour_space_name(xobject.get("/ColorSpace"), resources))
-    if "/SMask" in xobject or "/Mask" in xobject:
-        facts.transparency.append("image with a soft mask")
-    width, height = int(xobject.get("/Width", 0)), int(xobject.get("/Height", 0))
-    a, b, c, d, _, _ = matrix
-    drawn_width, drawn_height = math.hypot(a, b) / 72, math.hypot(c, d) / 72  # inches
-    if not (width and height):
-        return
-    if drawn_width and drawn_height:
-        facts.images.append((width, height, min(width / drawn_width, height / drawn_height)))
+class _Walker:
+    """Walks one content stream (and the forms, patterns and glyphs it draws)."""
+
+    def __init__(self, facts: PageFacts, resources, state: _State, depth: int = 0):
+        import pikepdf
+
+        self.facts, self.depth = facts, depth
+        self.resources: Any = resources if resources is not None else pikepdf.Dictionary()
+        self.state, self.stack, self.path = state, list[_State](), list[tuple[float, float]]()
+        self.text_matrix = self.line_matrix = IDENTITY
+
+    def walk(self, content) -> None:
+        import pikepdf
+
+        if self.depth > 12:
+            return
+        self._fonts()
+        try:
+            instructions = pikepdf.parse_content_stream(content)
+        except Exception as error:  # qpdf cannot parse it: a damaged stream, not a crash
+            self.facts.damaged.append(f"a content stream cannot be read ({str(error)[:120]})")
+            return
+        for instruction in instructions:
+            operands, op = instruction.operands, str(instruction.operator)
+            handler = _HANDLERS.get(op)
+            if handler is not None:
+                try:
+                    handler(self, operands)
+                except (TypeError, ValueError, IndexError, AttributeError, pikepdf.PdfError):
+                    self.facts.damaged.append(f"the operator {op} has wrong operands")
+
+    def _fonts(self) -> None:
+        for font_name, font in self.resources.get("/Font", {}).items():
+            self.facts.fonts[str(font.get("/BaseFont", font_name))] = _embedded(font)
+            if font.get("/Subtype") == "/Type3":  # its glyphs are little content streams of their own
+                for glyph in font.get("/CharProcs", {}).values():
+                    self.child(glyph, font.get("/Resources", self.resources), self.state.ctm)
+
+    def set(self, **changes) -> None:
+        self.state = replace(self.state, **changes)
+
+    def child(self, content, resources, ctm: Matrix) -> None:
+        _Walker(self.facts, resources, replace(self.state, ctm=ctm), self.depth + 1).walk(content)
+
+    # the graphics state
+    def pop(self, _):
+        if self.stack:
+            self.state = self.stack.pop()
+
+    def extgstate(self, operands):
+        import pikepdf
+
+        name = str(operands[0])
+        state = self.resources.get("/ExtGState", {}).get(name)
+        if state is None:
+            return
+        for key in ("/CA", "/ca"):
+            if key in state and float(state[key]) < 1:
+                self.facts.transparency.append(f"opacity {float(state[key])}")
+        mask = state.get("/SMask", pikepdf.Name.None_)
+        if mask != pikepdf.Name.None_:
+            self.facts.transparency.append("soft mask")
+            group = mask.get("/G") if hasattr(mask, "get") else None
+            if group is not None and "/CS" in group.get("/Group", {}):
+                self.facts.groups.append((f"soft mask of {name}", colour_space_name(group.Group.CS, self.resources)))
+        if str(state.get("/BM", "/Normal")) not in ("/Normal", "/Compatible"):
+            self.facts.transparency.append(f"blend mode {state.BM}")
+        if "/LW" in state:
+            self.set(width=float(state.LW))
+        if "/OP" in state:
+            stroke = bool(state.OP)
+            self.set(stroke_overprint=stroke, fill_overprint=bool(state.get("/op", stroke)))
+        elif "/op" in state:
+            self.set(fill_overprint=bool(state.op))
+
+    # colour
+    def set_colour(self, stroke: bool, colour: Colour, where: str) -> None:
+        self.facts.uses(colour.space, where)
+        self.set(**{"stroke" if stroke else "fill": colour})
+
+    @staticmethod
+    def device(space: str, stroke: bool):
+        return lambda self_, operands: self_.set_colour(stroke, Colour(space, tuple(float(v) for v in operands)),
+                                                        f"{'stroke' if stroke else 'fill'} colour")
+
+    @staticmethod
+    def space(stroke: bool):
+        def handler(self_, operands):
+            space = colour_space_name(operands[0], self_.resources)
+            named = self_.resources.get("/ColorSpace", {}).get(str(operands[0]))
+            spot = str(named[1])[1:] if space == "Separation" and named is not None else ""
+            self_.set_colour(stroke, Colour(space, _START.get(space, ()), spot), f"{space} colour space")
+        return handler
+
+    @staticmethod
+    def components(stroke: bool):
+        def handler(self_, operands):
+            import pikepdf
+
+            if operands and isinstance(operands[-1], pikepdf.Name):
+                return self_.pattern(operands[-1])
+            current = self_.state.stroke if stroke else self_.state.fill
+            self_.set(**{"stroke" if stroke else "fill": replace(current, values=tuple(float(v) for v in operands))})
+        return handler
+
+    def pattern(self, name) -> None:
+        pattern = self.resources.get("/Pattern", {}).get(str(name))
+        if pattern is not None and int(pattern.get("/PatternType", 0)) == 1:  # tiling: a content stream
+            self.child(pattern, pattern.get("/Resources", self.resources), self.state.ctm)
+        elif pattern is not None and "/Shading" in pattern:
+            self.facts.uses(colour_space_name(pattern.Shading.ColorSpace, self.resources), f"pattern {name}")
+
+    def shading(self, operands):
+        shading = self.resources.get("/Shading", {}).get(str(operands[0]))
+        if shading is not None:
+            self.facts.uses(colour_space_name(shading.ColorSpace, self.resources), f"shading {operands[0]}")
+
+    # paths
+    def point(self, operands):
+        values = [float(v) for v in operands]
+        self.path.extend(plane.apply(self.state.ctm, values[i], values[i + 1]) for i in range(0, len(values) - 1, 2))
+
+    def rectangle(self, operands):
+        x, y, w, h = (float(v) for v in operands)
+        corners = ((x, y), (x + w, y), (x, y + h), (x + w, y + h))
+        self.path.extend(plane.apply(self.state.ctm, px, py) for px, py in corners)
+
+    @staticmethod
+    def paint(op: str):
+        def handler(self_, _):
+            box, state = plane.bounds(self_.path), self_.state
+            if "s" in _PAINT[op]:
+                width = state.width * min(plane.scales(state.ctm))
+                self_.facts.strokes.add(Stroke(round(width, 3), state.stroke, state.stroke_overprint, box))
+            if "f" in _PAINT[op] and state.fill_overprint:
+                self_.facts.fills.add(Fill(state.fill, True, box, "fill"))
+            self_.path = []
+        return handler
+
+    # text
+    def begin_text(self, _):
+        self.text_matrix = self.line_matrix = IDENTITY
+
+    def font(self, operands):
+        self.set(font=str(operands[0]), size=float(operands[1]))
+
+    @staticmethod
+    def text_state(op: str):
+        def handler(self_, operands):
+            if op == "Tr":
+                self_.set(render=int(operands[0]))
+            elif op == "TL":
+                self_.set(leading=float(operands[0]))
+            elif op in ("Td", "TD"):
+                x, y = float(operands[0]), float(operands[1])
+                if op == "TD":
+                    self_.set(leading=-y)
+                self_.line_matrix = self_.text_matrix = plane.multiply((1, 0, 0, 1, x, y), self_.line_matrix)
+            elif op == "Tm":
+                self_.line_matrix = self_.text_matrix = tuple(float(v) for v in operands)
+            elif op in ("T*", "'", '"'):
+                self_.line_matrix = self_.text_matrix = plane.multiply((1, 0, 0, 1, 0, -self_.state.leading),
+                                                                 self_.line_matrix)
+            if op in ("'", '"'):
+                self_.show(operands)
+        return handler
+
+    def show(self, _):
+        state = self.state
+        matrix = plane.multiply(self.text_matrix, state.ctm)
+        size = round(state.size * plane.scales(matrix)[1], 2)
+        at = plane.apply(matrix, 0, 0)
+        font = self.resources.get("/Font", {}).get(state.font)
+        name = str(font.get("/BaseFont", state.font))[1:] if font is not None else state.font[1:]
+        if state.render in (3, 7):  # invisible text (e.g. OCR layers) prints nothing
+            return
+        key = (name, size, state.fill, state.fill_overprint)
+        if key not in self.facts.texts:
+            self.facts.texts[key] = Text(name, size, state.fill, state.fill_overprint, (at[0], at[1]))
+        if state.fill_overprint and state.render in (0, 2, 4, 6):
+            self.facts.fills.add(Fill(state.fill, True, (at[0], at[1], at[0] + size, at[1] + size), f"text in {name}"))
+        if state.render in (1, 2, 5, 6):
+            width = state.width * min(plane.scales(matrix))
+            self.facts.strokes.add(Stroke(round(width, 3), state.stroke, state.stroke_overprint,
+                                          (at[0], at[1], at[0] + size, at[1] + size)))
+
+    # images and forms
+    def xobject(self, operands):
+        name = str(operands[0])
+        xobject = self.resources.get("/XObject", {}).get(name)
+        if xobject is None:
+            return
+        if xobject.get("/Subtype") == "/Image":
+            self.image(xobject, name)
+        elif xobject.get("/Subtype") == "/Form":
+            group = xobject.get("/Group")
+            if group is not None and group.get("/S") == "/Transparency":
+                self.facts.transparency.append("transparency group")
+                if "/CS" in group:
+                    self.facts.groups.append((f"group of form {name}", colour_space_name(group.CS, self.resources)))
+            matrix = _matrix(xobject.get("/Matrix", IDENTITY))
+            self.child(xobject, xobject.get("/Resources", self.resources), plane.multiply(matrix, self.state.ctm))
+
+    def inline(self, operands):
+        self.image(operands[0].obj, "inline image")
+
+    def image(self, image, name: str) -> None:
+        mask = bool(image.get("/ImageMask", False))
+        if not mask:
+            space = colour_space_name(image.get("/ColorSpace", "/DeviceGray"), self.resources)
+            self.facts.uses(space, f"image {name}")
+        if "/SMask" in image or ("/Mask" in image and not mask):
+            self.facts.transparency.append("image with a soft mask")
+        width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+        bits = 1 if mask else int(image.get("/BitsPerComponent", 8))
+        drawn_width, drawn_height = (scale / 72 for scale in plane.scales(self.state.ctm))  # inches
+        if width and height and drawn_width and drawn_height:
+            corners = [plane.apply(self.state.ctm, x, y) for x in (0, 1) for y in (0, 1)]
+            ppi = min(width / drawn_width, height / drawn_height)
+            self.facts.placed.append(Placed(name, width, height, bits, ppi, plane.bounds(corners)))
+
+
+def _matrix(values) -> Matrix:
+    a, b, c, d, e, f = (float(value) for value in values)
+    return (a, b, c, d, e, f)
+
+
+def _op(name):
+    return lambda walker, operands: getattr(walker, name)(operands)
+
+
+_HANDLERS = {
+    "q": lambda walker, _: walker.stack.append(walker.state), "Q": _op("pop"), "gs": _op("extgstate"),
+    "cm": lambda walker, operands: walker.set(ctm=plane.multiply(_matrix(operands), walker.state.ctm)),
+    "w": lambda walker, operands: walker.set(width=float(operands[0])),
+    "rg": _Walker.device("DeviceRGB", False), "RG": _Walker.device("DeviceRGB", True),
+    "k": _Walker.device("DeviceCMYK", False), "K": _Walker.device("DeviceCMYK", True),
+    "g": _Walker.device("DeviceGray", False), "G": _Walker.device("DeviceGray", True),
+    "cs": _Walker.space(False), "CS": _Walker.space(True),
+    "sc": _Walker.components(False), "scn": _Walker.components(False),
+    "SC": _Walker.components(True), "SCN": _Walker.components(True),
+    "sh": _op("shading"), "m": _op("point"), "l": _op("point"), "c": _op("point"), "v": _op("point"),
+    "y": _op("point"), "re": _op("rectangle"),
+    **{op: _Walker.paint(op) for op in _PAINT},
+    "BT": _op("begin_text"), "Tf": _op("font"), "Tj": _op("show"), "TJ": _op("show"),
+    **{op: _Walker.text_state(op) for op in ("Tr", "TL", "Td", "TD", "Tm", "T*", "'", '"')},
+    "Do": _op("xobject"), "INLINE IMAGE": _op("inline"),
+}
 
 
 def _embedded(font) -> bool:
@@ -152,14 +326,25 @@ def page_facts(pdf) -> list[PageFacts]:
 
     facts = []
     for page in pdf.pages:
-        page_facts = PageFacts()
-        _scan(page, page.get("/Resources"), page_facts)
+        found = PageFacts()
+        _Walker(found, page.get("/Resources"), _State()).walk(page)
         group = page.get("/Group")
-        if group is not None and "/CS" in group:  # the page's blending space is a colour space too
-            page_facts.colour_spaces.add(_colour_space_name(group.CS, page.get("/Resources")))
+        if group is not None and "/CS" in group:  # the page's own blending space
+            found.groups.append(("page group", colour_space_name(group.CS, page.get("/Resources"))))
         for annotation in page.get("/Annots", []):
             appearance = annotation.get("/AP", {}).get("/N")
             if isinstance(appearance, pikepdf.Stream):
-                _scan(appearance, appearance.get("/Resources"), page_facts)
-        facts.append(page_facts)
+                _Walker(found, appearance.get("/Resources"), _State()).walk(appearance)
+        facts.append(found)
     return facts
+
+
+def kind(obj) -> str:
+    """'dictionary' (a stream too), 'array', 'name' or 'other', for rules without pikepdf."""
+    import pikepdf
+
+    for name, cls in (("dictionary", pikepdf.Dictionary), ("dictionary", pikepdf.Stream), ("array", pikepdf.Array),
+                      ("name", pikepdf.Name)):
+        if isinstance(obj, cls):
+            return name
+    return "other"
