@@ -32,10 +32,11 @@ def preflight(path: Path, profile: Profile) -> list[Rule]:
         return [Rule("encryption", "fail", "encrypted with a password: it cannot be opened, nor printed",
                      findings=[Finding(0, "file", "a user password", "no encryption")])]
     except Exception as error:  # qpdf cannot make sense of it, even by repairing
-        return [Rule("file structure", "fail", f"damaged: qpdf cannot read it ({str(error)[:160]})",
-                     findings=[Finding(0, "file", str(error)[:300], "a file qpdf can read")])]
+        problem = str(error).removeprefix(str(path)).lstrip(": ")
+        return [Rule("file structure", "fail", f"damaged: qpdf cannot read it ({problem[:160]})",
+                     findings=[Finding(0, "file", problem[:300], "a file qpdf can read")])]
     with pdf:
-        repairs = [str(warning)[:200] for warning in pdf.get_warnings()]
+        repairs = [str(warning).removeprefix(str(path)).lstrip(": ")[:200] for warning in pdf.get_warnings()]
         if len(pdf.pages) == 0:
             return [Rule("pages", "fail", "the PDF has no pages")]
         try:

@@ -155,7 +155,9 @@ def output_intent(subject: Subject) -> Rule:
             found.append(Finding(0, f"output intent {identifier}", f"profile class '{device_class}'",
                                  "'prtr' (an output profile)"))
         found += _condition(subject, identifier, data)
-    return judged(name, found, "{first}", f"{identifier or 'unnamed'} (CMYK output profile embedded)",
+    message = "; ".join(f"{finding.object}: {finding.value}, wanted {finding.limit}" for finding in found)
+    return judged(name, found, message.replace("{", "{{").replace("}", "}}"),
+                  f"{identifier or 'unnamed'} (CMYK output profile embedded)",
                   subject.profile.condition or "the configured profile")
 
 

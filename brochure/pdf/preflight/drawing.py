@@ -30,7 +30,9 @@ THIN_MULTI_INK_PT = 0.5
 # than GWG's 150 ppi error / 225 ppi warning).
 ONE_BIT_ERROR_PPI, ONE_BIT_WARNING_PPI = 550, 800
 # GWG2015 "Transparency Blend Color Space": every group's blending space must be CMYK.
+# A luminosity soft mask measures grey, so its group may also blend in grey (ours).
 CMYK_SPACES = {"DeviceCMYK", "ICCBased(4)"}
+MASK_SPACES = CMYK_SPACES | {"DeviceGray", "ICCBased(1)"}
 
 
 def _inside(subject: Subject, number: int, box) -> bool:
@@ -123,9 +125,10 @@ def white_overprint(subject: Subject) -> Rule:
 
 
 def blending_spaces(subject: Subject) -> Rule:
-    errors = [Finding(number, which, space, "CMYK (DeviceCMYK or a CMYK ICC profile)")
+    errors = [Finding(number, which, space, "CMYK (DeviceCMYK or a CMYK ICC profile)" + (
+                      ", or grey for a soft mask" if which.startswith("soft mask") else ""))
               for number, page in enumerate(subject.facts, 1) for which, space in page.groups
-              if space not in CMYK_SPACES]
+              if space not in (MASK_SPACES if which.startswith("soft mask") else CMYK_SPACES)]
     count = sum(len(page.groups) for page in subject.facts)
     return judged("blending spaces", errors, "{count} transparency groups or soft masks blend in {first}: "
                   "print needs CMYK", f"{count} groups and soft masks, all blending in CMYK" if count else

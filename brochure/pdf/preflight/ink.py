@@ -30,7 +30,7 @@ def total_ink(subject: Subject) -> Rule:
     try:
         folder = scratch_folder()
     except ContentError as error:  # the temporary folder cannot take the raster
-        return Rule(NAME, "fail", f"not measured: {error.problems[0]}")
+        return _unmeasured(f"not measured: {error.problems[0]}")
     seconds = 300  # a print brochure takes Ghostscript seconds
     try:
         try:
@@ -38,15 +38,19 @@ def total_ink(subject: Subject) -> Rule:
                                    "-sDEVICE=tiff32nc", f"-r{DPI}", f"-sOutputFile={folder}/page-%05d.tif",
                                    str(subject.path)], capture_output=True, text=True, timeout=seconds)
         except subprocess.TimeoutExpired:
-            return Rule(NAME, "fail", f"not measured: Ghostscript took more than {seconds} s to render the file, "
-                        "and was stopped")
+            return _unmeasured(f"not measured: Ghostscript took more than {seconds} s to render the file, "
+                               "and was stopped")
         except OSError as error:  # found, but it cannot be run
-            return Rule(NAME, "fail", f"not measured: Ghostscript ({ghostscript}) cannot be run: {error.strerror}")
+            return _unmeasured(f"not measured: Ghostscript ({ghostscript}) cannot be run: {error.strerror}")
         if done.returncode != 0:
-            return Rule(NAME, "fail", f"Ghostscript could not render the file: {done.stderr.strip()[:200]}")
+            return _unmeasured(f"Ghostscript could not render the file: {done.stderr.strip()[:200]}")
         return _judge(subject, sorted(folder.iterdir()))
     finally:
         remove_tree(folder)
+
+
+def _unmeasured(message: str) -> Rule:
+    return Rule(NAME, "fail", message, findings=[Finding(0, "the whole file", message, "a raster to measure")])
 
 
 def _judge(subject: Subject, rasters) -> Rule:
@@ -66,9 +70,9 @@ def _judge(subject: Subject, rasters) -> Rule:
             continue
         over = ImageMath.lambda_eval(lambda a: (a["t"] > threshold) * 255, t=total).convert("L")
         area = over.filter(ImageFilter.BoxBlur(radius)).point(lambda v: 255 if v >= 250 else 0)
-        box = area.getbbox()
-        if box is None:
+        if area.getbbox() is None:
             continue  # only specks under the area tolerance
+        box = over.getbbox() or (0, 0, 0, 0)  # where the ink is too heavy, specks included
         bleed = subject.bleed(number)
         x0, y0 = bleed[0] + box[0] / DPI * 72, bleed[3] - box[3] / DPI * 72
         x1, y1 = bleed[0] + box[2] / DPI * 72, bleed[3] - box[1] / DPI * 72

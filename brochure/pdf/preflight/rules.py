@@ -30,9 +30,9 @@ def _fonts(facts) -> Rule:
         findings = [Finding(pages[0], f"font {name[1:]}", "not embedded" + (
             f" (also pages {pages_text(pages[1:])})" if pages[1:] else ""), "every font embedded")
             for name, pages in sorted(missing.items())]
-        return Rule("fonts embedded", "fail", "not embedded: " + ", ".join(sorted(missing)),
+        return Rule("fonts embedded", "fail", "not embedded: " + ", ".join(sorted(name[1:] for name in missing)),
                     sorted({n for pages in missing.values() for n in pages}), findings=findings,
-                    value=", ".join(sorted(missing)), limit="every font embedded")
+                    value=", ".join(sorted(name[1:] for name in missing)), limit="every font embedded")
     names = sorted({name.split("+")[-1] for page in facts for name in page.fonts})
     return Rule("fonts embedded", "pass", f"{len(names)} fonts, all embedded")
 
@@ -160,17 +160,19 @@ def _pdfa_label(pdf, profile: Profile) -> Rule:
 def _trapped(pdf) -> Rule:
     value = str(pdf.docinfo.get("/Trapped", ""))
     ok = value in ("/True", "/False")
-    return Rule("Trapped key", "pass" if ok else "fail", value[1:] if ok else "missing (must be True or False)")
+    found = [] if ok else [Finding(0, "Info Trapped", value[1:] or "missing", "True or False")]
+    return judged("Trapped key", found, "missing (must be True or False)" if not value else
+                  f"{value} (must be True or False)", value[1:], "True or False")
 
 
 def _identifier(pdf) -> Rule:
-    ok = "/ID" in pdf.trailer
-    return Rule("document identifier", "pass" if ok else "fail", "present" if ok else "no /ID in the trailer")
+    found = [] if "/ID" in pdf.trailer else [Finding(0, "trailer", "no /ID", "an /ID")]
+    return judged("document identifier", found, "no /ID in the trailer", "present", "an /ID")
 
 
 def _not_encrypted(pdf) -> Rule:
-    return Rule("encryption", "fail" if pdf.is_encrypted else "pass",
-                "encrypted" if pdf.is_encrypted else "none")
+    found = [Finding(0, "file", "encrypted", "no encryption")] if pdf.is_encrypted else []
+    return judged("encryption", found, "encrypted", "none", "no encryption")
 
 
 def _tagged(pdf) -> Rule:
