@@ -255,30 +255,31 @@ def _watch(start: Path, target: Path | None, output_format: str, run_once) -> No
 @_selection_options(selection=False)
 @_remote_images_option
 @click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Preflight this PDF (ours or any other) instead: rule by rule, with page numbers.")
-@click.option("--profile", type=click.Choice(PROFILES),
-              help="With --pdf: the rules to apply (default: print).")
+              help="Preflight this PDF (ours or any other) instead: rule by rule, with page, object and limit.")
+@click.option("--profile", type=click.Choice(PROFILES), help="With --pdf: the rules to apply (default: print).")
+@click.option("--variant", help="With --pdf: the PDF variant asked for (pdf/x-4, pdf/x-1a, pdf/a-2b, …).")
+@click.option("--condition", help="With --pdf: the print shop's output condition (e.g. FOGRA39).")
+@click.option("--binding", type=click.Choice(["none", "saddle-stitch"]), help="With --pdf: how it is bound.")
 @click.pass_context
-def check(ctx, project_dir, output_format, allow_remote_images, pdf_file, profile):
-    """Validate every entry (drafts too) and its image; renders nothing.
+def check(ctx, project_dir, output_format, allow_remote_images, pdf_file, profile, variant, condition, binding):
+    """Validate every entry (drafts too) and its image; renders nothing. With --pdf FILE:
+    preflight a PDF instead (exit 1 when a rule fails, not for a warning); --variant,
+    --condition and --binding override the project's settings for that check."""
+    from brochure.commands.check import check_entries, check_pdf, pdf_variants
 
-    With --pdf FILE: preflight a PDF instead (exit 1 when a rule fails)."""
-    from brochure.commands.check import check_entries, check_pdf
-
-    if pdf_file is None and profile:
-        raise click.BadParameter("goes with --pdf FILE", param_hint="--profile")
-    start = _start(ctx, project_dir, output_format)
+    given = {"--profile": profile, "--variant": variant, "--condition": condition, "--binding": binding}
+    if pdf_file is None and any(given.values()):
+        raise click.BadParameter("goes with --pdf FILE", param_hint=next(k for k, v in given.items() if v))
+    start, profile = _start(ctx, project_dir, output_format), profile or "print"
     if pdf_file is None:
         count = len(check_entries(start, allow_remote_images).entries)
-        _print(output_format, {"ok": True, "entries": count, "problems": []}, [report.check_text(count)])
-        return
-    rules = check_pdf(start, pdf_file, profile or "print")
-    passed = all(rule.status != "fail" for rule in rules)
-    _print(output_format, {"ok": passed, "file": str(pdf_file), "profile": profile or "print",
-                           "rules": [rule.as_dict() for rule in rules]},
-           report.preflight_text(pdf_file, profile or "print", rules))
-    if not passed:
-        ctx.exit(EXIT_CONTENT)
+        return _print(output_format, {"ok": True, "entries": count, "problems": []}, [report.check_text(count)])
+    if variant and variant not in (known := pdf_variants(profile)):
+        raise click.BadParameter(f"not a {profile} variant: {', '.join(known)}", param_hint="--variant")
+    used, rules = check_pdf(start, pdf_file, profile, variant, condition, binding)
+    _print(output_format, document := report.preflight_json(pdf_file, used, rules),
+           report.preflight_text(pdf_file, profile, rules))
+    ctx.exit(0 if document["ok"] else EXIT_CONTENT)
 
 
 @main.command(name="list")

@@ -83,9 +83,24 @@ def check_text(count: int) -> str:
 
 
 def preflight_text(pdf: Path, profile: str, rules: list) -> list[str]:
+    """Each rule (a failed or warning one with its findings: page, object, value, limit),
+    then the verdict. Warnings never fail a file."""
     failed = sum(rule.status == "fail" for rule in rules)
+    warned = sum(rule.status == "warn" for rule in rules)
     verdict = f"passes the {profile} preflight" if not failed else f"{plural(failed, 'rule')} failed"
+    if warned:
+        verdict += f" ({plural(warned, 'warning')})" if not failed else f", {plural(warned, 'warning')}"
     return [str(rule) for rule in rules] + [f"{shown(pdf)}: {verdict}"]
+
+
+def preflight_json(pdf: Path, profile, rules: list) -> dict:
+    """check --pdf --format json: the verdict, what it was checked against, every rule
+    with its severity and findings (page, object, value, limit)."""
+    return {"ok": all(rule.status != "fail" for rule in rules), "file": str(pdf), "profile": profile.name,
+            "variant": profile.variant, "condition": profile.condition, "binding": profile.binding,
+            "errors": sum(rule.status == "fail" for rule in rules),
+            "warnings": sum(rule.status == "warn" for rule in rules),
+            "rules": [rule.as_dict() for rule in rules]}
 
 
 def list_json(found: Catalogue) -> dict:

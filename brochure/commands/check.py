@@ -3,6 +3,7 @@ entries a selection keeps."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from brochure.content.catalogue import Catalogue, catalogue
@@ -18,9 +19,20 @@ def check_entries(start: Path, allow_remote_images: bool = False) -> Catalogue:
     return check_all(load_settings(start), allow_remote_images)
 
 
-def check_pdf(start: Path, pdf: Path, profile_name: str):
+def pdf_variants(profile_name: str) -> tuple[str, ...]:
+    """The PDF variants brochure.yaml allows for a profile (its schema says), for
+    check --pdf --variant."""
+    from brochure.content.schema import load_schema
+
+    section = load_schema("settings")["properties"].get(profile_name, {})
+    return tuple(section.get("properties", {}).get("variant", {}).get("enum", ())) or (resolve(profile_name).variant,)
+
+
+def check_pdf(start: Path, pdf: Path, profile_name: str, variant: str | None = None, condition: str | None = None,
+              binding: str | None = None):
     """Preflight any PDF against a profile: the project's settings of that profile when
-    there is a project here, the defaults when there is none."""
+    there is a project here, the defaults when there is none; `variant`, `condition`
+    and `binding`, when given, override them for this check."""
     from brochure.pdf.preflight import preflight
 
     try:
@@ -29,11 +41,13 @@ def check_pdf(start: Path, pdf: Path, profile_name: str):
         profile = resolve(profile_name)
     else:
         profile = resolve(profile_name, load_settings(root))  # a broken brochure.yaml is reported
+    profile = replace(profile, variant=variant or profile.variant, binding=binding or profile.binding,
+                      condition=profile.condition if condition is None else condition)
     if not pdf.is_file():
         raise ContentError([Problem(str(pdf), 0, 0, "", "no such file", "check the path")])
     try:
-        return preflight(pdf, profile)
-    except Exception as error:  # not a PDF, or one too broken to read rule by rule
+        return profile, preflight(pdf, profile)
+    except Exception as error:  # not a PDF at all (a damaged one is a failed rule)
         raise ContentError([Problem(str(pdf), 0, 0, "", f"not a readable PDF ({type(error).__name__}: "
                                     f"{str(error)[:200]})", "")]) from None
 
