@@ -42,13 +42,16 @@ PURPOSES = {
                       rules=("fonts embedded", "tagged for accessibility", "language and title")),
     "print": Purpose(variant="pdf/x-4", press=True, printed_links=True, crisp_images=False,
                      pdfa_metadata=False, preflight_on_build=True,
-                     rules=("fonts embedded", "page boxes and bleed", "colour spaces", "transparency", "annotations",
-                            "output intent (GTS_PDFX)", "PDF/X version", "Trapped key", "document identifier",
-                            "encryption", "image resolution", "total ink coverage", "page count")),
+                     rules=("file structure", "PDF version", "fonts embedded", "page boxes and bleed", "page sizes",
+                            "colour spaces", "blending spaces", "transparency", "white overprint",
+                            "small text in several inks", "rich black text", "hairlines", "thin lines in several inks",
+                            "annotations", "JavaScript and actions", "output intent (GTS_PDFX)", "PDF/X version",
+                            "title and dates", "Trapped key", "document identifier", "encryption", "image resolution",
+                            "1-bit image resolution", "total ink coverage", "page count")),
     "archive": Purpose(variant="pdf/a-2b", press=False, printed_links=False, crisp_images=True,
                        pdfa_metadata=True, preflight_on_build=True,
-                       rules=("fonts embedded", "output intent (GTS_PDFA1)", "PDF/A identification",
-                              "document identifier", "encryption")),
+                       rules=("file structure", "fonts embedded", "output intent (GTS_PDFA1)", "PDF/A identification",
+                              "JavaScript and actions", "document identifier", "encryption")),
 }
 NAMES = tuple(PURPOSES)
 
