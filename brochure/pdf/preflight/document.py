@@ -18,10 +18,10 @@ from brochure.pdf.preflight.verdict import Finding, Rule, Subject, judged
 
 # The newest PDF each variant allows: PDF/X-4 is built on PDF 1.6, PDF/X-1a:2003 on 1.4.
 MAX_VERSION = {"pdf/x-4": "1.6", "pdf/x-1a": "1.4", "pdf/x-3": "1.4"}
-# Actions PDF/X forbids (they run something, or change what prints); GoTo, GoToR and URI
-# only move a viewer and are left to the annotations rule.
+# Actions PDF/X forbids (they run something, or change what prints); GoTo, GoToR, URI and
+# Named only move a viewer and are left to the annotations rule.
 FORBIDDEN_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ResetForm", "/ImportData", "/Movie", "/Sound",
-                     "/Rendition", "/Hide", "/SetOCGState", "/Trans", "/GoTo3DView", "/RichMediaExecute", "/Named"}
+                     "/Rendition", "/Hide", "/SetOCGState", "/GoTo3DView", "/RichMediaExecute"}
 SIZE_TOLERANCE = 0.5  # points: rounding in the writing program, not a different size
 _DATE = re.compile(r"D:(\d{4})(\d\d)?(\d\d)?(\d\d)?(\d\d)?(\d\d)?(Z|[+-]\d\d'?(\d\d'?)?)?(Z00'00'?)?")
 
