@@ -3,7 +3,7 @@
 - print: a meaningful output intent (FOGRA39, not the ICC file's description), no link
   annotations, blank pages to a multiple of four for saddle stitching, and crop marks
   in DeviceCMYK in a slug outside the bleed (WeasyPrint's own marks are RGB with
-  transparency, which breaks PDF/X);
+  transparency, which breaks PDF/X), and 100 % black set to overprint (pdf/overprint.py);
 - archive: XMP metadata in the plain element form that strict PDF/A validators read.
 
 Screen files are left exactly as WeasyPrint wrote them.
@@ -53,13 +53,16 @@ def finish(data: bytes, profile: Profile) -> Finished:
 
 
 def _for_press(pdf, profile: Profile) -> int:
-    """Output intent, bleed, PDF/X-1a without groups, padding and marks; returns the
-    number of blank pages added."""
+    """Output intent, bleed, PDF/X-1a without groups, black overprinting, padding and
+    marks; returns the number of blank pages added."""
+    from brochure.pdf.overprint import overprint_black
+
     _output_intent(pdf, profile)
     _stable_document_id(pdf)
     _bleed_boxes(pdf, profile.bleed_mm * MM)
     if profile.variant == "pdf/x-1a":
         _drop_transparency_groups(pdf)
+    overprint_black(pdf)  # before the marks: they lie in the slug, cut away, where overprint means nothing
     blank_pages = _pad_to_four(pdf) if profile.binding == "saddle-stitch" else 0
     if profile.marks:
         _crop_marks(pdf, profile.bleed_mm * MM)
