@@ -122,6 +122,7 @@ def build(start: Path, options: BuildOptions, progress: Progress = _quiet) -> Bu
 def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, progress: Progress,
                       began: float) -> BuildReport:
     from brochure.commands import blame
+    from brochure.commands.pictures import backdrops, prepare_pictures
     from brochure.layout import parts  # WeasyPrint is heavy: only builds pay for it
     from brochure.pdf.finish import finish
 
@@ -134,7 +135,8 @@ def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, pro
     target = checked_output(plan.output, input_files(found, plan.theme))
     pictures = blame.pictures(settings, entries)
     html, item_ids = _html(plan, found)
-    substitutes = _press_pictures(plan, pictures, {}, progress)
+    progress("Preparing images")
+    ready = prepare_pictures(settings, profile, pictures)
     timings["rendering"] = time.monotonic() - stage
     identifier = _fingerprint(html, plan, pictures)
     in_parts = parts.worth_it(entries, plan.theme, jobs, options.part_from or parts.PART_FROM)
@@ -144,30 +146,34 @@ def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, pro
     def lay_out():
         if in_parts:
             result = parts.render_in_parts(settings, entries, plan.theme, document_date(entries), profile,
-                                           identifier, _remote(found), substitutes, jobs,
+                                           identifier, _remote(found), ready.substitutes, jobs,
                                            item_ids, progress)
         else:
-            result = layout.call(_write_pdf, html, plan, identifier, _remote(found), substitutes,
+            result = layout.call(_write_pdf, html, plan, identifier, _remote(found), ready.substitutes,
                                  document_date(entries), progress=progress)
         blame.raise_render_problems(result, settings, plan.theme, pictures, entries)
         return result
 
     result = lay_out()
     warnings = list(result.warnings)
+    scales: dict[str, float] = {}
     if profile.purpose.press:
         problems, scales = blame.resolution_problems(pictures, result.images, profile)
         if problems:
             raise ContentError(problems)
+    behind = backdrops(pictures, result.images, profile)
+    if scales or behind:
+        # Pictures far sharper than print can show are scaled down, and transparent ones
+        # flattened onto what the layout put behind them; then laid out again (the
+        # layout does not change: the theme gives pictures their size).
+        progress("Downsampling images" if scales else "Flattening images")
+        ready = prepare_pictures(settings, profile, pictures, scales, behind)
+        result = lay_out()
         if scales:
-            # Pictures far sharper than print can show: scale them down and lay out again
-            # (the layout does not change: the theme gives pictures their size).
-            progress("Downsampling images")
-            substitutes = _press_pictures(plan, pictures, scales, progress)
-            result = lay_out()
             warnings.append(f"{len(scales)} image(s) above {profile.max_ppi} ppi were downsampled")
     layout.close()  # laid out: its memory is not needed for the rest
     stage = time.monotonic()
-    finished = finish(result.data, profile)
+    finished = finish(result.data, profile, ready.masks)
     if finished.blank_pages:
         warnings.append(f"added {finished.blank_pages} blank page(s) at the end: saddle stitching needs "
                         "a multiple of 4 pages")
@@ -201,19 +207,6 @@ def _html(plan: _Plan, found: Catalogue) -> tuple[str, list[str]]:
     return render_html(plan.settings, found.entries, plan.theme, document_date(found.entries),
                        profile=plan.profile.name, printed_links=plan.profile.purpose.printed_links,
                        bleed_mm=plan.profile.bleed_mm)
-
-
-def _press_pictures(plan: _Plan, pictures, scales: dict[str, float], progress: Progress) -> dict[str, bytes]:
-    """The pictures converted to the press's CMYK (and scaled by `scales`), by address;
-    none for a profile that is not for a press."""
-    if not plan.profile.purpose.press or not plan.profile.icc:
-        return {}
-    from brochure.pdf.pictures import prepared
-
-    if not scales:
-        progress("Converting images to CMYK")
-    return {picture.url: prepared(plan.settings.root, picture.path, plan.profile.icc, scales.get(picture.url, 1.0))
-            for picture in pictures}
 
 
 def _remote(found: Catalogue) -> frozenset[str]:

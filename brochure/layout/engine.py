@@ -67,7 +67,7 @@ def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], substitu
                       refused: list[str]):
     """A WeasyPrint URL fetcher that serves files under our pseudo-address only, plus the
     exact web addresses in `remote` (images the user allowed with --allow-remote-images).
-    `substitutes` replace the bytes of some addresses (images prepared for print).
+    `substitutes` replace the bytes of some addresses (pictures prepared for the profile).
 
     Anything else (http, ftp, file, data:…) is refused and remembered, so the build can
     report it instead of WeasyPrint silently leaving the resource out.
@@ -79,7 +79,8 @@ def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], substitu
     class ConfinedFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             if url in substitutes:
-                return fetched(url, substitutes[url], "image/jpeg")
+                data = substitutes[url]
+                return fetched(url, data, "image/png" if data.startswith(b"\x89PNG") else "image/jpeg")
             for prefix, root in roots.items():
                 if url.startswith(prefix):
                     relative = unquote(urlsplit(url[len(prefix):]).path)
@@ -111,7 +112,9 @@ def _profile_css(profile: Profile) -> str:
 
 
 def _options(profile: Profile) -> dict:
-    options = {"pdf_variant": profile.variant}
+    options: dict = {"pdf_variant": profile.variant}
+    if profile.purpose.tagged:  # an archive chosen as PDF/A-1b or -2b is tagged all the same
+        options["pdf_tags"] = True
     if profile.purpose.press:
         options["output_intent"] = PRESS
     return options
@@ -218,7 +221,7 @@ def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, pro
                                       **_options(profile))
         written = time.monotonic()
         # Only print checks the resolution of its pictures against their size.
-        images = placed_images(document) if profile.purpose.press else []
+        images = placed_images(document) if profile.purpose.press or not profile.keeps_transparency else []
     except OSError as error:
         if error.errno in _NO_ROOM:  # the render writes nothing but the fonts' temporary copy
             raise _cannot_write_fonts(error) from None

@@ -20,6 +20,9 @@ class PlacedImage:
     image_id: str
     page: int
     ppi: float
+    # The background colour behind it (its own box's, else the nearest ancestor's, else
+    # the page's): ("srgb", (r, g, b)) or ("device-cmyk", (c, m, y, k)), each 0 to 1.
+    backdrop: tuple[str, tuple[float, ...]] = ("srgb", (1.0, 1.0, 1.0))
 
 
 def image_id(url: str) -> str:
@@ -43,11 +46,13 @@ def placed_images(document) -> list[PlacedImage]:
 
     placed = []
     for number, page in enumerate(document.pages, 1):
-        stack = [page._page_box]
+        paper: tuple[str, tuple[float, ...]] = ("srgb", (1.0, 1.0, 1.0))
+        stack = [(page._page_box, paper)]
         while stack:
-            box = stack.pop()
+            box, behind = stack.pop()
             box = getattr(box, "_box", box)  # an absolutely positioned box sits in a placeholder
-            stack.extend(getattr(box, "children", ()))
+            behind = _background(box) or behind
+            stack.extend((child, behind) for child in getattr(box, "children", ()))
             if isinstance(box, ReplacedBox) and isinstance(box.replacement, RasterImage):
                 image = box.replacement
                 if not (box.width and box.height and image.width and image.height):
@@ -59,8 +64,20 @@ def placed_images(document) -> list[PlacedImage]:
                 elif fit in ("contain", "scale-down"):
                     scale_x = scale_y = min(scale_x, scale_y)
                 # CSS pixels are 1/96 in: pixels per inch = 96 / (CSS px per image pixel).
-                placed.append(PlacedImage(image.id, number, 96 / max(scale_x, scale_y)))
+                placed.append(PlacedImage(image.id, number, 96 / max(scale_x, scale_y), behind))
     return placed
+
+
+def _background(box) -> tuple[str, tuple[float, ...]] | None:
+    """The box's own background colour when it paints one (opaque enough to matter),
+    as a colour space and its values (tinycss2's Color)."""
+    colour = box.style["background_color"]
+    if colour.alpha < 0.5:
+        return None
+    if colour.space == "device-cmyk":
+        return "device-cmyk", tuple(float(value) for value in colour.coordinates)
+    red, green, blue = (min(1.0, max(0.0, float(value))) for value in colour.to("srgb").coordinates)
+    return "srgb", (red, green, blue)
 
 
 def remove_font_files(font_config) -> None:

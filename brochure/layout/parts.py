@@ -20,12 +20,12 @@ bookmarks, links, tags and metadata come out as a single render makes them
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
 from brochure.html.theme import render_html, render_page_numbers, supports_parts
 from brochure.layout.engine import PdfResult, load_weasyprint, write_pdf
-from brochure.layout.internals import PlacedImage
 from brochure.layout.join import Joiner
 from brochure.layout.processes import Children
 from brochure.model import GOTO_URL, Entry, Settings
@@ -156,7 +156,7 @@ def _joined(joiner: Joiner, front: PdfResult, parts: list[PdfResult], numbers: l
             item_ids: list[str]) -> PdfResult:
     """The joined PDF, with what the layouts found (warnings, errors, pictures) merged."""
     every = [front, *parts, *numbers]
-    images = list(front.images) + [PlacedImage(image.image_id, image.page + first - 1, image.ppi)
+    images = list(front.images) + [dataclasses.replace(image, page=image.page + first - 1)
                                    for part, first in zip(parts, starts, strict=True) for image in part.images]
     return PdfResult(joiner.finish(front.data), starts[-1] + parts[-1].pages - 1,
                      _first_pages(parts, starts, item_ids),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from brochure.model import MM
+from brochure.pdf.masks import attach_soft_masks
 from brochure.pdf.profiles import Profile
 
 SLUG = 8 * MM  # room outside the bleed for the crop marks
@@ -29,14 +30,17 @@ class Finished:
     blank_pages: int = 0  # added for saddle stitching
 
 
-def finish(data: bytes, profile: Profile) -> Finished:
+def finish(data: bytes, profile: Profile, masks: dict[str, bytes] | None = None) -> Finished:
+    """The PDF WeasyPrint wrote, finished for `profile`; `masks` are the alpha channels
+    of print pictures, by image id, given back as soft masks (see masks.py)."""
     purpose = profile.purpose
-    if not (purpose.press or purpose.printed_links or purpose.pdfa_metadata):
+    if not (purpose.press or purpose.printed_links or purpose.pdfa_metadata or masks):
         return Finished(data)
     import pikepdf
 
     blank_pages = 0
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        attach_soft_masks(pdf, masks or {})
         if purpose.printed_links:
             _drop_link_annotations(pdf)
         if purpose.press:

@@ -1,82 +1,227 @@
-"""Pictures prepared for print: converted to the printer's CMYK, or scaled down, and
-kept under build/.cache keyed by their content, so a rebuild converts nothing again.
+"""Pictures prepared for the PDF a profile makes, from whatever a camera, a scanner or
+an editor wrote (picture_modes.py makes them plain first):
+
+- in the output's colours: the press's CMYK through its ICC profile for print, sRGB for
+  screen and archive (whose output intent is sRGB), each converted from the picture's
+  own embedded profile (Adobe RGB, ProPhoto, a CMYK made for another press); untagged
+  RGB is taken as sRGB, as browsers do, untagged CMYK as made for this press;
+- grey stays grey: DeviceGray, which prints on the black plate only;
+- transparency kept where the variant allows it (for print, the alpha travels apart
+  and pdf/masks.py attaches it as a soft mask), else flattened onto the colour that
+  lies behind the picture on the page;
+- refused when the result is blank while its source was not.
+
+Kept under build/.cache keyed by content and target, so a rebuild converts nothing again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from brochure import __version__
 from brochure.files import write_atomically
+from brochure.pdf.picture_modes import plain
+from brochure.pdf.profiles import DEFAULT_ICC
 
 CACHE_DIR = Path("build") / ".cache"  # prepared images, under the project
 
 JPEG_QUALITY = 92  # high enough that a re-encoded photograph looks the same in print
 
+# Relative colorimetric with black point compensation: what Acrobat and Photoshop use
+# by default for photographs into a press profile. In-gamut colours stay exact, the
+# darkest shadow maps to the press's darkest instead of clipping.
+RENDERING_INTENT = "relative colorimetric"
 
-@cache
-def _transform(icc: Path, mode: str):
-    from PIL import ImageCms
-
-    return ImageCms.buildTransform(ImageCms.createProfile("sRGB"), ImageCms.getOpenProfile(str(icc)), mode,
-                                   "CMYK", ImageCms.Intent.RELATIVE_COLORIMETRIC,
-                                   ImageCms.Flags.BLACKPOINTCOMPENSATION)
+WHITE = ("srgb", (1.0, 1.0, 1.0))  # the paper, behind a picture with nothing else behind it
 
 
-def to_cmyk(data: bytes, icc: Path, scale: float = 1.0) -> bytes:
-    """The picture as a CMYK JPEG in the colours of the printer's profile (untagged
-    pictures are taken to be sRGB, as browsers do), optionally scaled by `scale` < 1.
-    Transparency is flattened onto white: PDF/X-1a allows none."""
+class BlankPicture(ValueError):
+    """A picture that came out of its conversion empty (a single colour) although its
+    source was not."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the PDF of a profile wants of a picture."""
+
+    icc: Path | None  # the press's CMYK profile; None: sRGB (screen, archive)
+    keep_alpha: bool  # the variant allows transparency
+    backdrop: tuple[str, tuple[float, ...]] = WHITE  # what lies behind: ("srgb", rgb) or ("device-cmyk", cmyk)
+    scale: float = 1.0  # < 1: scaled down (pictures far sharper than print shows)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    data: bytes  # a JPEG or PNG WeasyPrint embeds as it is
+    alpha: bytes | None = None  # for a CMYK picture with transparency: its alpha, an 8-bit grey PNG
+
+
+def needs_preparing(path: Path, target: Target) -> bool:
+    """Whether WeasyPrint would get the picture wrong as it is. Print always converts;
+    for sRGB, an 8-bit sRGB picture (EXIF orientation WeasyPrint applies itself) is
+    embedded untouched, byte for byte."""
+    if target.icc is not None or target.scale < 1:
+        return True
     from PIL import Image
 
-    picture: Image.Image  # opened from a file, then converted in memory
-    with Image.open(io.BytesIO(data)) as picture:
-        picture.load()
-        if picture.mode in ("RGBA", "LA", "P", "PA") or "transparency" in picture.info:
-            picture = picture.convert("RGBA")
-            white = Image.new("RGBA", picture.size, (255, 255, 255, 255))
-            picture = Image.alpha_composite(white, picture)
-        if scale < 1:
-            size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
-            picture = picture.resize(size, Image.Resampling.LANCZOS)
-        if picture.mode != "CMYK":
-            embedded = picture.info.get("icc_profile")
-            picture = _apply(picture.convert("RGB"), icc, embedded)
-        buffer = io.BytesIO()
-        picture.save(buffer, "JPEG", quality=JPEG_QUALITY, dpi=(300, 300))
-        return buffer.getvalue()
+    with Image.open(path) as picture:
+        if picture.mode not in ("RGB", "L", "RGBA", "LA", "P", "1"):
+            return True
+        if not _is_srgb(picture.info.get("icc_profile")):
+            return True
+        has_alpha = picture.mode in ("RGBA", "LA") or "transparency" in picture.info
+        return has_alpha and not target.keep_alpha
 
 
-def _apply(picture, icc: Path, embedded: bytes | None):
-    """Convert with the picture's own profile when it has one (Adobe RGB, Display P3 …)."""
+def has_transparency(path: Path) -> bool:
+    """Whether the picture has an alpha channel or a transparent colour (header only)."""
+    from PIL import Image
+
+    with Image.open(path) as picture:
+        return picture.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in picture.info
+
+
+def prepared(root: Path, picture: Path, target: Target) -> Prepared:
+    """The picture made for `target`, once: kept under the project's build/.cache."""
+    data = picture.read_bytes()
+    key = hashlib.sha256(data + (_file_digest(target.icc) if target.icc else b"")
+                         + f"{target.keep_alpha} {target.backdrop} {target.scale:.4f} {RENDERING_INTENT} "
+                           f"{__version__}".encode()).hexdigest()[:32]
+    folder = root / CACHE_DIR / "images"
+    main, mask = folder / f"{key}.pic", folder / f"{key}.alpha.png"
+    if main.is_file():  # written last: its alpha, if it has one, is there
+        return Prepared(main.read_bytes(), mask.read_bytes() if mask.is_file() else None)
+    result = prepare(data, target)
+    if result.alpha is not None:
+        write_atomically(mask, result.alpha)
+    write_atomically(main, result.data)
+    return result
+
+
+def prepare(data: bytes, target: Target) -> Prepared:
+    """The picture in `data` made for `target` (see the module's description)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as source:
+        source.load()
+        lossless = source.format != "JPEG" and source.format != "MPO"
+        varied = _varied(source)  # before anything is made of its values
+        picture, alpha = plain(source)
+    embedded = source.info.get("icc_profile")
+    if target.scale < 1:
+        size = (max(1, round(picture.width * target.scale)), max(1, round(picture.height * target.scale)))
+        picture = picture.resize(size, Image.Resampling.LANCZOS)
+        alpha = alpha.resize(size, Image.Resampling.LANCZOS) if alpha else None
+    picture = _converted(picture, embedded, target.icc)
+    if alpha is not None and not target.keep_alpha:
+        picture, alpha = _flattened(picture, alpha, target), None
+    if varied and not _varied(picture):
+        raise BlankPicture("comes out as a single colour once converted for this profile")
+    if alpha is not None and target.icc is None:  # sRGB with transparency: WeasyPrint makes the soft mask
+        picture.putalpha(alpha)
+        return Prepared(_encoded(picture, "PNG"))
+    format = "PNG" if lossless and target.icc is None else "JPEG"
+    return Prepared(_encoded(picture, format), _encoded(alpha, "PNG") if alpha is not None else None)
+
+
+def _converted(picture, embedded: bytes | None, icc: Path | None):
+    """An L, RGB or CMYK picture in the output's colours; grey stays grey."""
+    if picture.mode == "L":
+        return picture
+    wanted = "CMYK" if icc is not None else "RGB"
+    source = _profile(embedded, picture.mode)
+    destination = _open_profile(str(icc)) if icc is not None else _srgb()
+    if picture.mode == wanted and (source is None or _same_profile(source, destination)):
+        return picture  # already in the output's colours
     from PIL import ImageCms
 
-    if embedded:
-        try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(embedded))
-            return ImageCms.profileToProfile(picture, source, str(icc), outputMode="CMYK",
-                                             renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-                                             flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
-        except (OSError, ImageCms.PyCMSError):
-            pass  # a damaged embedded profile: treat the picture as sRGB
-    return ImageCms.applyTransform(picture, _transform(icc, "RGB"))
+    transform = ImageCms.buildTransform(source or _default_profile(picture.mode), destination, picture.mode, wanted,
+                                        ImageCms.Intent.RELATIVE_COLORIMETRIC, ImageCms.Flags.BLACKPOINTCOMPENSATION)
+    return ImageCms.applyTransform(picture, transform)
 
 
-def prepared(root: Path, picture: Path, icc: Path, scale: float) -> bytes:
-    """The picture in the printer's CMYK (scaled down when `scale` < 1), made once and
-    kept under the project's build/.cache, keyed by the content of the picture and of
-    the profile."""
-    data = picture.read_bytes()
-    key = hashlib.sha256(data + _file_digest(icc) + f"{scale:.4f} {__version__}".encode()).hexdigest()
-    cached = root / CACHE_DIR / "images" / f"{key[:32]}.jpg"
-    if cached.is_file():
-        return cached.read_bytes()
-    converted = to_cmyk(data, icc, scale)
-    write_atomically(cached, converted)
-    return converted
+def _flattened(picture, alpha, target: Target):
+    """The picture composited onto what lies behind it, in the output's colours."""
+    from PIL import Image
+
+    space, values = target.backdrop
+    colour = Image.new("CMYK" if space == "device-cmyk" else "RGB", (1, 1),
+                       tuple(round(value * 255) for value in values))
+    colour = _converted(colour, None, target.icc)
+    if picture.mode != colour.mode:
+        picture = picture.convert(colour.mode) if picture.mode == "L" else picture
+        colour = colour.convert(picture.mode) if colour.mode == "L" else colour
+    return Image.composite(picture, Image.new(picture.mode, picture.size, colour.getpixel((0, 0))), alpha)
+
+
+def _encoded(picture, format: str) -> bytes:
+    buffer = io.BytesIO()
+    if format == "JPEG":
+        picture.save(buffer, "JPEG", quality=JPEG_QUALITY, dpi=(300, 300))
+    else:
+        picture.save(buffer, "PNG", compress_level=6)
+    return buffer.getvalue()
+
+
+def _varied(picture) -> bool:
+    """More than one colour, judged on 64 x 64 samples (a blank result is blank there too)."""
+    small = picture.resize((64, 64), resample=0)  # nearest: works in every mode
+    extrema = small.getextrema()
+    bands = extrema if isinstance(extrema[0], tuple) else (extrema,)
+    return any(high - low > 2 for low, high in bands)
+
+
+def _profile(embedded: bytes | None, mode: str):
+    """The picture's own ICC profile when it has a usable one of its colour space."""
+    if not embedded:
+        return None
+    from PIL import ImageCms
+
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(embedded))
+    except (OSError, ImageCms.PyCMSError):
+        return None  # a damaged embedded profile: treat the picture as untagged
+    return profile if profile.profile.xcolor_space.strip() == mode else None
+
+
+def _same_profile(one, other) -> bool:
+    return one.tobytes() == other.tobytes()
+
+
+def _default_profile(mode: str):
+    """Untagged RGB is sRGB (as browsers take it); untagged CMYK is taken as made for
+    the press brochure ships the profile of."""
+    return _srgb() if mode == "RGB" else _open_profile(str(DEFAULT_ICC))
+
+
+def _is_srgb(embedded: bytes | None) -> bool:
+    if not embedded:
+        return True
+    from PIL import ImageCms
+
+    try:
+        description = ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(embedded)))
+    except (OSError, ImageCms.PyCMSError):
+        return True  # unreadable: WeasyPrint ignores it as it ignores every profile
+    return "srgb" in description.lower().replace(" ", "")
+
+
+@cache
+def _srgb():
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+@cache
+def _open_profile(path: str):
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(path)
 
 
 @cache

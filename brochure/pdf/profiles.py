@@ -33,27 +33,32 @@ class Purpose:
     crisp_images: bool  # no image interpolation (forbidden in PDF/A)
     pdfa_metadata: bool  # XMP in the plain form strict PDF/A validators read
     preflight_on_build: bool  # build checks its own output and writes nothing when a rule fails
+    tagged: bool  # a structure tree (headings, reading order, alt text) whatever the variant
     rules: tuple[str, ...]  # the preflight rules, in the order they are reported
 
 
 PURPOSES = {
     "screen": Purpose(variant="pdf/ua-1", press=False, printed_links=False, crisp_images=False,
-                      pdfa_metadata=False, preflight_on_build=False,
+                      pdfa_metadata=False, preflight_on_build=False, tagged=True,
                       rules=("fonts embedded", "tagged for accessibility", "language and title")),
     "print": Purpose(variant="pdf/x-4", press=True, printed_links=True, crisp_images=False,
-                     pdfa_metadata=False, preflight_on_build=True,
+                     pdfa_metadata=False, preflight_on_build=True, tagged=False,
                      rules=("file structure", "PDF version", "fonts embedded", "page boxes and bleed", "page sizes",
                             "colour spaces", "blending spaces", "transparency", "white overprint",
                             "small text in several inks", "rich black text", "hairlines", "thin lines in several inks",
                             "annotations", "JavaScript and actions", "output intent (GTS_PDFX)", "PDF/X version",
                             "title and dates", "Trapped key", "document identifier", "encryption", "image resolution",
                             "1-bit image resolution", "total ink coverage", "page count")),
-    "archive": Purpose(variant="pdf/a-2b", press=False, printed_links=False, crisp_images=True,
-                       pdfa_metadata=True, preflight_on_build=True,
+    # PDF/A-1a: tagged (the alt text and reading order of the screen edition), and the
+    # part PDFBox, the one conformance validator at hand, can check in full.
+    "archive": Purpose(variant="pdf/a-1a", press=False, printed_links=False, crisp_images=True,
+                       pdfa_metadata=True, preflight_on_build=True, tagged=True,
                        rules=("file structure", "fonts embedded", "output intent (GTS_PDFA1)", "PDF/A identification",
-                              "JavaScript and actions", "document identifier", "encryption")),
+                              "JavaScript and actions", "document identifier", "encryption", "tagged for accessibility",
+                              "language and title")),
 }
 NAMES = tuple(PURPOSES)
+OPAQUE_VARIANTS = frozenset({"pdf/x-1a", "pdf/x-3", "pdf/a-1a", "pdf/a-1b"})  # no transparency allowed
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,12 @@ class Profile:
     @property
     def purpose(self) -> Purpose:
         return PURPOSES[self.name]
+
+    @property
+    def keeps_transparency(self) -> bool:
+        """Whether the variant allows transparency (PDF/X-1a, X-3 and PDF/A-1 do not:
+        pictures are flattened onto what lies behind them)."""
+        return self.variant not in OPAQUE_VARIANTS
 
 
 def resolve(name: str, settings: Settings | None = None) -> Profile:

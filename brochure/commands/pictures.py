@@ -1,0 +1,63 @@
+"""The pictures of a build, prepared for its profile (pdf/pictures.py does the work):
+which ones and for what target, what lies behind each once laid out, and a picture
+that comes out blank told against the entry naming it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from brochure.commands.blame import Picture
+from brochure.content.settings import SETTINGS_FILE
+from brochure.errors import ContentError, Problem
+from brochure.layout.internals import PlacedImage, image_id
+from brochure.model import Settings
+from brochure.pdf.pictures import WHITE, BlankPicture, Target, has_transparency, needs_preparing, prepared
+from brochure.pdf.profiles import Profile
+
+
+@dataclass
+class PreparedPictures:
+    substitutes: dict[str, bytes] = field(default_factory=dict)  # the bytes the layout gets, by address
+    masks: dict[str, bytes] = field(default_factory=dict)  # alpha of print pictures, by image id (pdf/masks.py)
+
+
+def prepare_pictures(settings: Settings, profile: Profile, pictures: list[Picture],
+                     scales: dict[str, float] | None = None,
+                     backdrops: dict[str, tuple[str, tuple[float, ...]]] | None = None) -> PreparedPictures:
+    """Every picture WeasyPrint would get wrong as it is, made right for `profile`
+    (for print: every picture), scaled by `scales` and flattened onto `backdrops`."""
+    scales, backdrops = scales or {}, backdrops or {}
+    done, problems = PreparedPictures(), []
+    for picture in pictures:
+        target = Target(profile.icc if profile.purpose.press else None, profile.keeps_transparency,
+                        backdrops.get(picture.url, WHITE), scales.get(picture.url, 1.0))
+        if picture.url in done.substitutes or not needs_preparing(picture.path, target):
+            continue
+        try:
+            result = prepared(settings.root, picture.path, target)
+        except BlankPicture as error:
+            field_name = "cover.image" if picture.file == SETTINGS_FILE else "image.src"
+            problems.append(Problem(picture.file, *picture.where, field_name, f"image {picture.src!r} {error} "
+                                    f"({profile.name})", "export it again as an 8-bit RGB JPEG or PNG"))
+            continue
+        done.substitutes[picture.url] = result.data
+        if result.alpha is not None:
+            done.masks[image_id(picture.url)] = result.alpha
+    if problems:
+        raise ContentError(problems)
+    return done
+
+
+def backdrops(pictures: list[Picture], placed: list[PlacedImage],
+              profile: Profile) -> dict[str, tuple[str, tuple[float, ...]]]:
+    """For a variant without transparency: the colour behind each transparent picture
+    where it is first placed, when that is not the white of the paper."""
+    if profile.keeps_transparency:
+        return {}
+    by_id = {image_id(picture.url): picture for picture in pictures}
+    found: dict[str, tuple[str, tuple[float, ...]]] = {}
+    for image in sorted(placed, key=lambda image: image.page):
+        picture = by_id.get(image.image_id)
+        if picture and picture.url not in found and image.backdrop != WHITE and has_transparency(picture.path):
+            found[picture.url] = image.backdrop
+    return found
