@@ -239,10 +239,37 @@ def test_archive_is_pdf_a_and_pdfbox_accepts_the_1b_variant(tmp_path):
     assert "is a valid PDF/A-1b file" in done.stdout, done.stdout + done.stderr
 
 
-def test_archive_default_is_pdf_a_2b(tmp_path):
+def _structure(pdf) -> list[tuple[str, str]]:
+    """Every structure element of a tagged PDF as (type, alt text), in reading order."""
+    found, stack = [], [pdf.Root.StructTreeRoot]
+    while stack:
+        element = stack.pop()
+        if isinstance(element, pikepdf.Dictionary) and "/S" in element:
+            found.append((str(element.S), str(element.get("/Alt", ""))))
+        kids = element.get("/K") if isinstance(element, pikepdf.Dictionary) else None
+        if isinstance(kids, pikepdf.Array):
+            stack.extend(reversed(list(kids)))
+        elif isinstance(kids, pikepdf.Dictionary):
+            stack.append(kids)
+    return found
+
+
+def test_archive_default_is_tagged_pdf_a_1a_with_the_screen_editions_structure(tmp_path):
+    """PDF/A-1a: tagged, so the archive copy keeps the accessibility of the screen edition
+    (headings, reading order, alt text), and PDFBox can validate it in full."""
     result, report = run_json("build", "--profile", "archive", "-o", str(tmp_path / "a.pdf"))
     assert result.exit_code == 0
-    assert {rule["rule"]: rule["message"] for rule in report["preflight"]}["PDF/A identification"] == "PDF/A-2b"
+    rules = {rule["rule"]: rule for rule in report["preflight"]}
+    assert rules["PDF/A identification"]["message"] == "PDF/A-1a"
+    assert rules["tagged for accessibility"]["status"] == "pass"
+    assert run_json("build", "--profile", "screen", "-o", str(tmp_path / "s.pdf"))[0].exit_code == 0
+    with pikepdf.open(tmp_path / "a.pdf") as archive, pikepdf.open(tmp_path / "s.pdf") as screen:
+        assert str(archive.Root.Lang) == "en" and archive.Root.MarkInfo.Marked
+        archived, shown = _structure(archive), _structure(screen)
+        assert [kind for kind, _ in archived if kind in ("/H1", "/H2", "/Figure")] == \
+            [kind for kind, _ in shown if kind in ("/H1", "/H2", "/Figure")]
+        alts = [alt for kind, alt in archived if kind == "/Figure"]
+        assert len(alts) >= 9 and all(alts) and alts == [alt for kind, alt in shown if kind == "/Figure"]
 
 
 def test_profile_comes_from_the_settings_and_the_option_wins(tmp_path):
