@@ -22,6 +22,22 @@ def multiply(m: Matrix, n: Matrix) -> Matrix:
             e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
 
 
+def matrix(values) -> Matrix:
+    a, b, c, d, e, f = (float(value) for value in values)
+    return (a, b, c, d, e, f)
+
+
+def appearance(rect, box, form_matrix) -> Matrix:
+    """Where an annotation's appearance is drawn: its form's BBox (through its Matrix)
+    fitted into the annotation's Rect (PDF 1.7, 12.5.5)."""
+    x0, y0, x1, y1 = (float(value) for value in rect)
+    inner = matrix(form_matrix)
+    bx0, by0, bx1, by1 = bounds([apply(inner, float(x), float(y)) for x in (box[0], box[2]) for y in (box[1], box[3])])
+    sx = (x1 - x0) / (bx1 - bx0) if bx1 > bx0 else 1.0
+    sy = (y1 - y0) / (by1 - by0) if by1 > by0 else 1.0
+    return multiply(inner, (sx, 0.0, 0.0, sy, x0 - bx0 * sx, y0 - by0 * sy))
+
+
 def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
     return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
 

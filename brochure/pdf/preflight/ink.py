@@ -13,12 +13,13 @@ import shutil
 import subprocess
 
 from brochure.errors import ContentError
-from brochure.files import remove_tree, scratch_folder
+from brochure.files import remove, remove_tree, scratch_folder
 from brochure.model import MM
 from brochure.pdf.preflight.facts import position
 from brochure.pdf.preflight.verdict import Finding, Rule, Subject
 
 DPI = 150
+BATCH = 16  # pages per Ghostscript run: judged, then removed
 AREA_MM = 4.0
 NAME = "total ink coverage"
 
@@ -31,36 +32,51 @@ def total_ink(subject: Subject) -> Rule:
         folder = scratch_folder()
     except ContentError as error:  # the temporary folder cannot take the raster
         return _unmeasured(f"not measured: {error.problems[0]}")
-    seconds = 300  # a print brochure takes Ghostscript seconds
+    pages, findings, highest = len(subject.pdf.pages), list[Finding](), 0.0
     try:
-        try:
-            done = subprocess.run([ghostscript, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-dUseBleedBox",
-                                   "-sDEVICE=tiff32nc", f"-r{DPI}", f"-sOutputFile={folder}/page-%05d.tif",
-                                   str(subject.path)], capture_output=True, text=True, timeout=seconds)
-        except subprocess.TimeoutExpired:
-            return _unmeasured(f"not measured: Ghostscript took more than {seconds} s to render the file, "
-                               "and was stopped")
-        except OSError as error:  # found, but it cannot be run
-            return _unmeasured(f"not measured: Ghostscript ({ghostscript}) cannot be run: {error.strerror}")
-        if done.returncode != 0:
-            return _unmeasured(f"Ghostscript could not render the file: {done.stderr.strip()[:200]}")
-        return _judge(subject, sorted(folder.iterdir()))
+        # A few pages at a time: a 150 dpi raster of a long brochure would fill the disk.
+        for first in range(1, pages + 1, BATCH):
+            problem = _render(ghostscript, subject, folder, first, min(pages, first + BATCH - 1))
+            if problem:
+                return _unmeasured(problem)
+            rasters = sorted(folder.iterdir())
+            found, most = _judge(subject, rasters, first)
+            findings, highest = findings + found, max(highest, most)
+            remove(rasters)
     finally:
         remove_tree(folder)
+    return _verdict(subject, findings, highest)
+
+
+def _render(ghostscript: str, subject: Subject, folder, first: int, last: int) -> str:
+    """Pages first to last as CMYK TIFFs in `folder`; what went wrong, or ""."""
+    seconds = 120  # for BATCH pages; a page takes Ghostscript a fraction of a second
+    try:
+        done = subprocess.run([ghostscript, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-dUseBleedBox",
+                               f"-dFirstPage={first}", f"-dLastPage={last}", "-sDEVICE=tiff32nc", f"-r{DPI}",
+                               f"-sOutputFile={folder}/page-%05d.tif", str(subject.path)],
+                              capture_output=True, text=True, timeout=seconds)
+    except subprocess.TimeoutExpired:
+        return f"not measured: Ghostscript took more than {seconds} s to render pages {first}-{last}, and was stopped"
+    except OSError as error:  # found, but it cannot be run
+        return f"not measured: Ghostscript ({ghostscript}) cannot be run: {error.strerror}"
+    if done.returncode != 0:
+        return f"Ghostscript could not render the file: {done.stderr.strip()[:200]}"
+    return ""
 
 
 def _unmeasured(message: str) -> Rule:
     return Rule(NAME, "fail", message, findings=[Finding(0, "the whole file", message, "a raster to measure")])
 
 
-def _judge(subject: Subject, rasters) -> Rule:
+def _judge(subject: Subject, rasters, first: int) -> tuple[list[Finding], float]:
     from PIL import Image, ImageFilter, ImageMath
 
     limit = subject.profile.ink_limit
     threshold = (limit + 1) / 100 * 255  # one percent for rounding in the raster
     radius = max(1, round(AREA_MM * MM / 72 * DPI / 2))  # a square of 2r+1 pixels
     findings, highest = [], 0.0
-    for number, raster in enumerate(rasters, 1):
+    for number, raster in enumerate(rasters, first):
         with Image.open(raster) as picture:
             c, m, y, k = (band.convert("I") for band in picture.split())
         total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)
@@ -79,6 +95,11 @@ def _judge(subject: Subject, rasters) -> Rule:
         findings.append(Finding(number, f"area from {position((x0, y0, x1, y1), subject.trim(number))}, "
                                 f"{(x1 - x0) / MM:.0f} × {(y1 - y0) / MM:.0f} mm", f"up to {coverage:.0f} %",
                                 f"{limit} %"))
+    return findings, highest
+
+
+def _verdict(subject: Subject, findings: list[Finding], highest: float) -> Rule:
+    limit = subject.profile.ink_limit
     tolerance = f"areas under {AREA_MM:g} × {AREA_MM:g} mm ignored, {DPI} dpi over the BleedBox"
     if findings:
         return Rule(NAME, "fail", f"up to {highest:.0f} %; the limit is {limit} %", [f.page for f in findings],

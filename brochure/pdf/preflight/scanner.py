@@ -261,7 +261,7 @@ class _Walker:
                 self.facts.transparency.append("transparency group")
                 if "/CS" in group:
                     self.facts.groups.append((f"group of form {name}", colour_space_name(group.CS, self.resources)))
-            matrix = _matrix(xobject.get("/Matrix", IDENTITY))
+            matrix = plane.matrix(xobject.get("/Matrix", IDENTITY))
             self.child(xobject, xobject.get("/Resources", self.resources), plane.multiply(matrix, self.state.ctm))
 
     def inline(self, operands):
@@ -283,18 +283,13 @@ class _Walker:
             self.facts.placed.append(Placed(name, width, height, bits, ppi, plane.bounds(corners)))
 
 
-def _matrix(values) -> Matrix:
-    a, b, c, d, e, f = (float(value) for value in values)
-    return (a, b, c, d, e, f)
-
-
 def _op(name):
     return lambda walker, operands: getattr(walker, name)(operands)
 
 
 _HANDLERS = {
     "q": lambda walker, _: walker.stack.append(walker.state), "Q": _op("pop"), "gs": _op("extgstate"),
-    "cm": lambda walker, operands: walker.set(ctm=plane.multiply(_matrix(operands), walker.state.ctm)),
+    "cm": lambda walker, operands: walker.set(ctm=plane.multiply(plane.matrix(operands), walker.state.ctm)),
     "w": lambda walker, operands: walker.set(width=float(operands[0])),
     "rg": _Walker.device("DeviceRGB", False), "RG": _Walker.device("DeviceRGB", True),
     "k": _Walker.device("DeviceCMYK", False), "K": _Walker.device("DeviceCMYK", True),
@@ -333,8 +328,10 @@ def page_facts(pdf) -> list[PageFacts]:
             found.groups.append(("page group", colour_space_name(group.CS, page.get("/Resources"))))
         for annotation in page.get("/Annots", []):
             appearance = annotation.get("/AP", {}).get("/N")
-            if isinstance(appearance, pikepdf.Stream):
-                _Walker(found, appearance.get("/Resources"), _State()).walk(appearance)
+            if isinstance(appearance, pikepdf.Stream):  # drawn where the annotation lies
+                ctm = plane.appearance(annotation.get("/Rect", [0, 0, 0, 0]), appearance.get("/BBox", [0, 0, 0, 0]),
+                                       appearance.get("/Matrix", IDENTITY))
+                _Walker(found, appearance.get("/Resources"), _State(ctm=ctm)).walk(appearance)
         facts.append(found)
     return facts
 
