@@ -37,12 +37,13 @@ def preflight(path: Path, profile: Profile) -> list[Rule]:
                      findings=[Finding(0, "file", problem[:300], "a file qpdf can read")])]
     with pdf:
         repairs = [str(warning).removeprefix(str(path)).lstrip(": ")[:200] for warning in pdf.get_warnings()]
-        if len(pdf.pages) == 0:
-            return [Rule("pages", "fail", "the PDF has no pages")]
         try:
-            facts = page_facts(pdf)
-        except Exception as error:  # an object that is not what the specification says it is
-            return [Rule("file structure", "fail", f"damaged: {type(error).__name__}: {str(error)[:160]}",
-                         findings=[Finding(0, "file", str(error)[:300], "a file qpdf can read")])]
-        subject = Subject(path, pdf, facts, profile, repairs)
-        return [rule for name in profile.purpose.rules if (rule := RULES[name](subject)) is not None]
+            if len(pdf.pages) == 0:
+                return [Rule("pages", "fail", "the PDF has no pages")]
+            subject = Subject(path, pdf, page_facts(pdf), profile, repairs)
+            return [rule for name in profile.purpose.rules if (rule := RULES[name](subject)) is not None]
+        except (pikepdf.PdfError, KeyError, AttributeError, TypeError, ValueError) as error:
+            # an object that is not what the specification says it is (a page tree, a box, a font)
+            problem = f"{type(error).__name__}: {str(error)[:160]}"
+            return [Rule("file structure", "fail", f"damaged: {problem}",
+                         findings=[Finding(0, "file", problem, "a file qpdf can read")])]

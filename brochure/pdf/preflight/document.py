@@ -11,6 +11,7 @@ title, dates, actions and output intent; the Ghent Workgroup's GWG2015 for page 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from brochure.model import MM
 from brochure.pdf.preflight.scanner import kind
@@ -110,22 +111,23 @@ def actions(subject: Subject) -> Rule:
             if "/AA" in annotation:
                 found.append(Finding(number, what, "additional actions (AA)", "no actions"))
             found += [Finding(number, what, kind, "no actions") for kind in _forbidden(annotation.get("/A"))]
-    return judged("JavaScript and actions", found, "{count} actions ({first}): PDF/X forbids JavaScript and "
-                  "actions that run something", "no JavaScript, no actions")
+    return judged("JavaScript and actions", found, "JavaScript or actions that run something ({count} found, e.g. "
+                  "{first}): PDF/X forbids them", "no JavaScript, no actions")
 
 
 def page_sizes(subject: Subject) -> Rule:
+    """Every trim the same size: the size most pages have, or page 1's on a tie."""
     sizes = []
     for number in range(1, len(subject.pdf.pages) + 1):
         x0, y0, x1, y1 = subject.trim(number)
-        sizes.append((number, abs(x1 - x0), abs(y1 - y0)))
-    _, width, height = sizes[0]
-    first = f"{width / MM:.1f} × {height / MM:.1f} mm"
-    found = [Finding(number, "TrimBox", f"{w / MM:.1f} × {h / MM:.1f} mm", f"{first} as page 1")
-             for number, w, h in sizes[1:]
-             if abs(w - width) > SIZE_TOLERANCE or abs(h - height) > SIZE_TOLERANCE]
-    return judged("page sizes", found, f"{{count}} pages differ from page 1 ({first}), e.g. {{first}}",
-                  f"every page {first} (trim)", first)
+        sizes.append((number, round(abs(x1 - x0), 1), round(abs(y1 - y0), 1)))
+    counts = Counter((w, h) for _, w, h in sizes)
+    width, height = max(counts, key=lambda size: (counts[size], size == sizes[0][1:]))
+    usual = f"{width / MM:.1f} × {height / MM:.1f} mm"
+    found = [Finding(number, "TrimBox", f"{w / MM:.1f} × {h / MM:.1f} mm", f"{usual} as the other pages")
+             for number, w, h in sizes if abs(w - width) > SIZE_TOLERANCE or abs(h - height) > SIZE_TOLERANCE]
+    return judged("page sizes", found, f"pages of another size than the others ({usual}): {{count}} found, "
+                  "e.g. {first}", f"every page {usual} (trim)", usual)
 
 
 def output_intent(subject: Subject) -> Rule:
@@ -164,14 +166,12 @@ def output_intent(subject: Subject) -> Rule:
 def _condition(subject: Subject, identifier: str, data: bytes) -> list[Finding]:
     wanted = subject.profile.condition
     if wanted:
-        if _plain(identifier) != _plain(wanted):
+        # FOGRA39 matches FOGRA39, FOGRA39L and "Coated FOGRA39 (ISO 12647-2:2004)", not FOGRA391.
+        token = re.escape(re.sub(r"[^a-z0-9]", "", wanted.lower()))
+        if not re.search(rf"(?<![a-z0-9]){token}l?(?![a-z0-9])", identifier.lower()):
             return [Finding(0, "OutputConditionIdentifier", identifier or "(empty)", wanted)]
         return []
     icc = subject.profile.icc
     if icc is not None and icc.is_file() and icc.read_bytes() != data:
         return [Finding(0, f"output intent {identifier}", "a different ICC profile", f"{icc.name}")]
     return []
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())

@@ -62,8 +62,8 @@ def small_text(subject: Subject) -> Rule:
                       f"{SMALL_TEXT_PT:g} pt in two or more inks")
               for number, text, inks in _texts(subject)
               if len(inks) >= 2 and text.colour.black() < BLACK_FROM and text.size < SMALL_TEXT_PT - 0.01]
-    return judged("small text in several inks", errors, "{count} text runs below "
-                  f"{SMALL_TEXT_PT:g} pt in several inks (misregistration blurs them): use one ink or a larger size",
+    return judged("small text in several inks", errors, f"text below {SMALL_TEXT_PT:g} pt in several inks "
+                  "({count} found): misregistration blurs it; use one ink or a larger size",
                   f"no text below {SMALL_TEXT_PT:g} pt in several inks", f"{SMALL_TEXT_PT:g} pt")
 
 
@@ -72,8 +72,8 @@ def rich_black_text(subject: Subject) -> Rule:
                       f"{RICH_BLACK_TEXT_PT:g} pt in K only")
               for number, text, inks in _texts(subject)
               if text.colour.black() >= BLACK_FROM and inks - {"K"} and text.size < RICH_BLACK_TEXT_PT - 0.01]
-    return judged("rich black text", errors, "{count} black text runs below "
-                  f"{RICH_BLACK_TEXT_PT:g} pt also use C, M or Y: small black text must be 100 % K only",
+    return judged("rich black text", errors, f"black text below {RICH_BLACK_TEXT_PT:g} pt "
+                  "also in C, M or Y ({count} found): small black text must be 100 % K only",
                   f"no rich black text below {RICH_BLACK_TEXT_PT:g} pt", f"{RICH_BLACK_TEXT_PT:g} pt")
 
 
@@ -87,8 +87,9 @@ def hairlines(subject: Subject) -> Rule:
                       f"{HAIRLINE_PT} pt")
               for number, page in enumerate(subject.facts, 1) for stroke in sorted(page.strokes, key=str)
               if stroke.width < HAIRLINE_PT - 0.0005 and _inside(subject, number, stroke.box)]
-    return judged("hairlines", errors, "{count} lines thinner than " f"{HAIRLINE_PT} pt ({{first}}): they break "
-                  "up or vanish on press", f"no line thinner than {HAIRLINE_PT} pt", f"{HAIRLINE_PT} pt")
+    return judged("hairlines", errors, f"lines thinner than {HAIRLINE_PT} pt ({{count}} found, e.g. "
+                  "{first}): they break up or vanish on press", f"no line thinner than {HAIRLINE_PT} pt",
+                  f"{HAIRLINE_PT} pt")
 
 
 def thin_lines(subject: Subject) -> Rule:
@@ -98,8 +99,8 @@ def thin_lines(subject: Subject) -> Rule:
                 if (inks := stroke.colour.inks()) is not None and len(inks) >= 2
                 and HAIRLINE_PT - 0.0005 <= stroke.width < THIN_MULTI_INK_PT - 0.0005
                 and _inside(subject, number, stroke.box)]
-    return judged("thin lines in several inks", [], "{count} lines thinner than " f"{THIN_MULTI_INK_PT} pt in "
-                  "several inks: misregistration shows; use one ink", f"no line thinner than {THIN_MULTI_INK_PT} pt "
+    return judged("thin lines in several inks", [], f"lines below {THIN_MULTI_INK_PT} pt in several inks "
+                  "({count} found): misregistration shows; use one ink", f"no line thinner than {THIN_MULTI_INK_PT} pt "
                   "in several inks", f"{THIN_MULTI_INK_PT} pt", warnings, "warning")
 
 
@@ -120,7 +121,7 @@ def white_overprint(subject: Subject) -> Rule:
             if stroke.overprint and _white(stroke.colour) and _inside(subject, number, stroke.box):
                 errors.append(Finding(number, _line(subject, number, stroke), "white line set to overprint",
                                       "white must knock out"))
-    return judged("white overprint", errors, "{count} white objects set to overprint: they vanish on press",
+    return judged("white overprint", errors, "white set to overprint ({count} found): it vanishes on press",
                   "no white object set to overprint")
 
 
@@ -130,9 +131,10 @@ def blending_spaces(subject: Subject) -> Rule:
               for number, page in enumerate(subject.facts, 1) for which, space in page.groups
               if space not in (MASK_SPACES if which.startswith("soft mask") else CMYK_SPACES)]
     count = sum(len(page.groups) for page in subject.facts)
-    return judged("blending spaces", errors, "{count} transparency groups or soft masks blend in {first}: "
-                  "print needs CMYK", f"{count} groups and soft masks, all blending in CMYK" if count else
-                  "no transparency group declares a blending space", "CMYK")
+    passed = f"{count} groups and soft masks, all blending in CMYK" if count else \
+        "no transparency group declares a blending space"
+    return judged("blending spaces", errors, "transparency groups or soft masks blending in {first} "
+                  "({count} found): print needs CMYK", passed, "CMYK")
 
 
 def _picture(subject: Subject, number: int, image) -> str:
@@ -167,6 +169,6 @@ def one_bit_resolution(subject: Subject) -> Rule:
                 for number, image in found if ONE_BIT_ERROR_PPI - 0.5 <= image.ppi < ONE_BIT_WARNING_PPI - 0.5]
     passed = f"{len(found)} 1-bit images, {min(i.ppi for _, i in found):.0f} ppi or more" if found else \
         "no 1-bit images"
-    return judged("1-bit image resolution", errors, "{count} 1-bit images at {first} or less: line art needs "
+    return judged("1-bit image resolution", errors, "1-bit images at {first} or less ({count} found): line art needs "
                   f"at least {ONE_BIT_ERROR_PPI} ppi ({ONE_BIT_WARNING_PPI} recommended)", passed,
                   f"{ONE_BIT_ERROR_PPI} ppi", warnings)
