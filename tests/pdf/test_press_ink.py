@@ -237,6 +237,8 @@ def small_text_in_several_inks(marks):
 
 
 def small_rich_black(marks):
+    # Any K with any C, M or Y: stricter than the preflight's "black" (K from 85 %), so a
+    # dark blue built on K is caught too.
     return [m for m in marks if m.what == "text" and m.size < SMALL_TEXT - ROUNDING and m.colour[0] == "cmyk"
             and m.colour[4] > 0 and any(m.colour[1:4])]
 
