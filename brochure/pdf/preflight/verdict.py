@@ -89,8 +89,8 @@ class Subject:
 
     def trim(self, number: int) -> list[float]:
         page = self.pdf.pages[number - 1]
-        return [float(v) for v in page.get("/TrimBox", page.MediaBox)]
+        return [float(v) for v in page.get("/TrimBox", page.get("/CropBox", page.MediaBox))]
 
     def bleed(self, number: int) -> list[float]:
         page = self.pdf.pages[number - 1]
-        return [float(v) for v in page.get("/BleedBox", page.get("/TrimBox", page.MediaBox))]
+        return [float(v) for v in page.get("/BleedBox", page.get("/CropBox", page.MediaBox))]  # as PDF defaults it
