@@ -3,8 +3,10 @@ lines, white set to overprint, blending spaces, and the resolution of pictures.
 
 Thresholds follow the Ghent Workgroup's GWG2015 specification, variant SheetCmyk_CMYK
 (sheet-fed offset, CMYK, on PDF/X-4), and its severities (error: the file is refused;
-warning: reported, never refuses a file). Where a figure is ours, it says so. Only what
-lies inside the BleedBox is judged: crop marks and slug text are cut away.
+warning: reported, never refuses a file). Where a figure is ours, it says so. (The public
+descriptions at hand confirm GWG2015's checks by name; the figures are the SheetCmyk
+ones as we know them: compare with the specification itself before relying on one.)
+Only what lies inside the BleedBox is judged: crop marks and slug text are cut away.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ BLACK_FROM = 0.85
 # GWG2015 "Effective Line Width": lines thinner than 0.125 pt (0.044 mm) break up on
 # press; a width of 0 is a device hairline, the thinnest line the device can draw; error.
 HAIRLINE_PT = 0.125
-# Lines in several inks thinner than 0.5 pt (0.18 mm) show misregistration; a warning
-# (the printer's usual advice; GWG2015 grades it below the single-ink limit).
+# Lines in several inks thinner than 0.5 pt (0.18 mm) show misregistration: printers'
+# usual advice, graded a warning here (ours).
 THIN_MULTI_INK_PT = 0.5
 # GWG2015 "Image Resolution for 1-bit Images" (SheetCmyk): error below 550 ppi, warning
 # below 800 ppi. Continuous-tone images use the profile's min_ppi (300 by default, stricter
