@@ -122,6 +122,7 @@ class PageFacts:
     colour_spaces: set[str] = field(default_factory=set)
     where_spaces: dict[str, str] = field(default_factory=dict)  # colour space -> the first object using it
     transparency: list[str] = field(default_factory=list)
+    where_transparency: dict[str, str] = field(default_factory=dict)  # kind -> the first object showing it
     placed: list[Placed] = field(default_factory=list)
     fonts: dict[str, bool] = field(default_factory=dict)  # name -> embedded
     texts: dict[tuple, Text] = field(default_factory=dict)  # one per font, size, colour and overprint
@@ -134,6 +135,10 @@ class PageFacts:
     def images(self) -> list[tuple[int, int, float]]:
         """Continuous-tone images: width px, height px, ppi (the older form of `placed`)."""
         return [(image.width, image.height, image.ppi) for image in self.placed if image.bits != 1]
+
+    def transparent(self, kind: str, where: str) -> None:
+        self.transparency.append(kind)
+        self.where_transparency.setdefault(kind, where)
 
     def uses(self, space: str, where: str) -> None:
         self.colour_spaces.add(space)

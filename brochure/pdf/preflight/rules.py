@@ -89,8 +89,9 @@ def _transparency(facts, profile: Profile) -> Rule:
         return Rule("transparency", "pass", "none")
     kinds = sorted({kind for kinds in found.values() for kind in kinds})
     if profile.variant == "pdf/x-1a":
-        findings = [Finding(number, "page content", ", ".join(sorted(set(kinds))), "none in PDF/X-1a")
-                    for number, kinds in sorted(found.items())]
+        findings = [Finding(number, facts[number - 1].where_transparency.get(kind, "page content"), kind,
+                            "none in PDF/X-1a")
+                    for number, kinds in sorted(found.items()) for kind in sorted(set(kinds))]
         return Rule("transparency", "fail", f"{', '.join(kinds)}: PDF/X-1a allows none", sorted(found),
                     findings=findings, value=", ".join(kinds), limit="none in PDF/X-1a")
     return Rule("transparency", "pass", f"{', '.join(kinds)} (allowed in {profile.variant.upper()})")

@@ -119,15 +119,15 @@ class _Walker:
             return
         for key in ("/CA", "/ca"):
             if key in state and float(state[key]) < 1:
-                self.facts.transparency.append(f"opacity {float(state[key])}")
+                self.facts.transparent(f"opacity {float(state[key])}", f"graphics state {name}")
         mask = state.get("/SMask", pikepdf.Name.None_)
         if mask != pikepdf.Name.None_:
-            self.facts.transparency.append("soft mask")
+            self.facts.transparent("soft mask", f"graphics state {name}")
             group = mask.get("/G") if hasattr(mask, "get") else None
             if group is not None and "/CS" in group.get("/Group", {}):
                 self.facts.groups.append((f"soft mask of {name}", colour_space_name(group.Group.CS, self.resources)))
         if str(state.get("/BM", "/Normal")) not in ("/Normal", "/Compatible"):
-            self.facts.transparency.append(f"blend mode {state.BM}")
+            self.facts.transparent(f"blend mode {state.BM}", f"graphics state {name}")
         if "/LW" in state:
             self.set(width=float(state.LW))
         if "/OP" in state:
@@ -258,7 +258,7 @@ class _Walker:
         elif xobject.get("/Subtype") == "/Form":
             group = xobject.get("/Group")
             if group is not None and group.get("/S") == "/Transparency":
-                self.facts.transparency.append("transparency group")
+                self.facts.transparent("transparency group", f"form {name}")
                 if "/CS" in group:
                     self.facts.groups.append((f"group of form {name}", colour_space_name(group.CS, self.resources)))
             matrix = plane.matrix(xobject.get("/Matrix", IDENTITY))
@@ -273,7 +273,7 @@ class _Walker:
             space = colour_space_name(image.get("/ColorSpace", "/DeviceGray"), self.resources)
             self.facts.uses(space, f"image {name}")
         if "/SMask" in image or ("/Mask" in image and not mask):
-            self.facts.transparency.append("image with a soft mask")
+            self.facts.transparent("image with a soft mask", f"image {name}")
         width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
         bits = 1 if mask else int(image.get("/BitsPerComponent", 8))
         drawn_width, drawn_height = (scale / 72 for scale in plane.scales(self.state.ctm))  # inches
