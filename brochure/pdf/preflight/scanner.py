@@ -143,8 +143,9 @@ class _Walker:
 
     @staticmethod
     def device(space: str, stroke: bool):
-        return lambda self_, operands: self_.set_colour(stroke, Colour(space, tuple(float(v) for v in operands)),
-                                                        f"{'stroke' if stroke else 'fill'} colour")
+        op = {"DeviceRGB": "rg", "DeviceCMYK": "k", "DeviceGray": "g"}[space]
+        where = f"line colour ({op.upper()})" if stroke else f"text or fill colour ({op})"
+        return lambda self_, operands: self_.set_colour(stroke, Colour(space, tuple(float(v) for v in operands)), where)
 
     @staticmethod
     def space(stroke: bool):
@@ -152,7 +153,8 @@ class _Walker:
             space = colour_space_name(operands[0], self_.resources)
             named = self_.resources.get("/ColorSpace", {}).get(str(operands[0]))
             spot = str(named[1])[1:] if space == "Separation" and named is not None else ""
-            self_.set_colour(stroke, Colour(space, _START.get(space, ()), spot), f"{space} colour space")
+            self_.set_colour(stroke, Colour(space, _START.get(space, ()), spot),
+                             f"{'line' if stroke else 'text or fill'} colour space {operands[0]}")
         return handler
 
     @staticmethod
