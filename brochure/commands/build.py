@@ -189,7 +189,7 @@ def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, pro
                 rule, entries, item_ids, result.first_pages, settings.root, target)])
 
     write_atomically(target, finished.data, preflight_or_refuse if profile.purpose.preflight_on_build else None)
-    warnings += [f"preflight: {rule.name}: {rule.message}" for rule in rules if rule.status == "skip"]
+    warnings += [f"preflight: {rule.name}: {rule.message}" for rule in rules if rule.status in ("skip", "warn")]
     timings.update(result.timings)
     timings["writing"] += time.monotonic() - stage
     included = [entry_summary(entry) | {"first_page": result.first_pages.get(item_id, 0)}

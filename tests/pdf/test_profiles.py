@@ -127,9 +127,11 @@ def test_print_build_reports_every_preflight_rule_passing(print_pdf):
     _, report = print_pdf
     rules = {rule["rule"]: rule["status"] for rule in report["preflight"]}
     assert rules == {name: "pass" for name in (
-        "fonts embedded", "page boxes and bleed", "colour spaces", "transparency", "annotations",
-        "output intent (GTS_PDFX)", "PDF/X version", "Trapped key", "document identifier", "encryption",
-        "image resolution", "total ink coverage", "page count")}
+        "file structure", "PDF version", "fonts embedded", "page boxes and bleed", "page sizes", "colour spaces",
+        "blending spaces", "transparency", "white overprint", "small text in several inks", "rich black text",
+        "hairlines", "thin lines in several inks", "annotations", "JavaScript and actions",
+        "output intent (GTS_PDFX)", "PDF/X version", "title and dates", "Trapped key", "document identifier",
+        "encryption", "image resolution", "1-bit image resolution", "total ink coverage", "page count")}
 
 
 def test_print_files_are_sound_for_qpdf_ghostscript_poppler_mupdf_and_pdfium(print_pdf, tmp_path):
@@ -193,8 +195,8 @@ def test_the_preflight_fails_a_screen_pdf_for_print(tmp_path, seed_pdf):
     result, report = run_json("check", "--pdf", str(seed_pdf), "--profile", "print", cwd=tmp_path)
     assert result.exit_code == 1 and report["ok"] is False
     failed = {rule["rule"]: rule for rule in report["rules"] if rule["status"] == "fail"}
-    assert set(failed) == {"page boxes and bleed", "colour spaces", "annotations", "output intent (GTS_PDFX)",
-                           "PDF/X version", "Trapped key"}
+    assert set(failed) == {"PDF version", "page boxes and bleed", "colour spaces", "annotations",
+                           "output intent (GTS_PDFX)", "PDF/X version", "Trapped key"}
     assert failed["colour spaces"]["message"] == "DeviceRGB used; print needs CMYK"
     assert failed["annotations"]["pages"][0] == 2  # the contents' links
 
@@ -386,8 +388,9 @@ def test_the_preflight_refuses_encrypted_and_empty_files(tmp_path, seed_pdf):
     assert rules["encryption"] == "fail"
     pikepdf.new().save(tmp_path / "empty.pdf")
     result, report = run_json("check", "--pdf", str(tmp_path / "empty.pdf"), cwd=tmp_path)
-    assert result.exit_code == 1 and report["rules"] == [
-        {"rule": "pages", "status": "fail", "message": "the PDF has no pages", "pages": []}]
+    assert result.exit_code == 1
+    [rule] = report["rules"]
+    assert (rule["rule"], rule["status"], rule["message"]) == ("pages", "fail", "the PDF has no pages")
 
 
 def test_profile_options_that_do_not_fit_are_command_line_errors(tmp_path):
