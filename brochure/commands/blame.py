@@ -34,8 +34,8 @@ def pictures(settings: Settings, entries: list[Entry]) -> list[Picture]:
     named = [(entry.file, entry.image) for entry in entries if entry.image and entry.image.path]
     if settings.cover_image:
         named.append((SETTINGS_FILE, settings.cover_image))
-    return [Picture(image.path, asset_url(settings, image.path), file, image.src, image.where)
-            for file, image in named if image.path]
+    return [Picture(image.path, asset_url(settings, image.path, cover=file == SETTINGS_FILE), file, image.src,
+                    image.where) for file, image in named if image.path]
 
 
 def resolution_problems(pictures: list[Picture], placed: list[PlacedImage],

@@ -39,8 +39,11 @@ def _anchor(entry: Entry, taken: set[str]) -> str:
 PAGE_SIZES = {"A4": ("210mm", "297mm"), "A5": ("148mm", "210mm"), "letter": ("8.5in", "11in")}
 
 
-def asset_url(settings: Settings, path: Path) -> str:
-    return PROJECT_URL + quote(path.relative_to(settings.root.resolve()).as_posix())
+def asset_url(settings: Settings, path: Path, cover: bool = False) -> str:
+    """A project file's address in the HTML. The cover picture's has a fragment of its
+    own: the same picture inside an item lies on another background, and is flattened
+    onto that one where transparency must be (pdf/pictures.py)."""
+    return PROJECT_URL + quote(path.relative_to(settings.root.resolve()).as_posix()) + ("#cover" if cover else "")
 
 
 def _sections(items: list[dict], part: str, years: frozenset[int], printed_links: bool) -> list[dict]:
@@ -77,9 +80,13 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
     is the sections of `years` alone. Their links to places in other parts point at
     GOTO_URL + id, and are turned back into internal links when the parts are joined.
     """
+    pdf_addresses = image_url is None
     if image_url is None:
         def image_url(image: Image) -> str:
             return asset_url(settings, image.path) if image.path else image.src
+    cover = settings.cover_image
+    cover_image_url = "" if not cover else asset_url(settings, cover.path, cover=True) if cover.path and pdf_addresses \
+        else image_url(cover)
     taken: set[str] = set()
     items: list[dict[str, Any]] = [
         {
@@ -103,7 +110,7 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
             profile=profile,
             chunk=part == "chunk",
             front_only=part == "front",
-            cover_image_url=image_url(settings.cover_image) if settings.cover_image else "",
+            cover_image_url=cover_image_url,
             brochure=settings,
             items=items,
             sections=sections,

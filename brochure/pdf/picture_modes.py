@@ -28,6 +28,13 @@ def plain(picture: Image.Image) -> tuple[Image.Image, Image.Image | None]:
     return picture, alpha
 
 
+def transparent(picture: Image.Image) -> bool:
+    """An alpha channel, a transparent colour, or a palette with alpha: the one test of
+    transparency (plain() then drops an alpha that hides nothing)."""
+    return picture.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in picture.info or \
+        (picture.mode == "P" and picture.palette is not None and picture.palette.mode == "RGBA")
+
+
 def _eight_bits(picture: Image.Image) -> Image.Image:
     """The picture in a mode of 8 bits per channel: L, LA, RGB, RGBA or CMYK."""
     mode = picture.mode
@@ -38,11 +45,11 @@ def _eight_bits(picture: Image.Image) -> Image.Image:
     if mode in ("La", "RGBa"):  # premultiplied alpha
         return picture.convert(mode.upper())
     if mode in ("P", "PA"):
-        has_alpha = mode == "PA" or "transparency" in picture.info or \
-            (picture.palette is not None and picture.palette.mode == "RGBA")
-        return picture.convert("RGBA" if has_alpha else "RGB")
-    if mode.startswith("I;16") or mode == "I":
-        return _scaled_to_eight_bits(picture.convert("I"))
+        return picture.convert("RGBA" if transparent(picture) else "RGB")
+    if mode.startswith("I;16"):  # 16 bits by its mode: 0 to 65535, however dark the picture
+        return picture.convert("I").point(lambda value: value * (255 / 65535)).convert("L")
+    if mode == "I":
+        return _scaled_to_eight_bits(picture)
     if mode == "F":
         return _scaled_to_eight_bits(picture)
     if mode == "LAB":
@@ -51,8 +58,9 @@ def _eight_bits(picture: Image.Image) -> Image.Image:
 
 
 def _scaled_to_eight_bits(picture: Image.Image) -> Image.Image:
-    """Integer or float grey to L. Values above 255 are taken as 16-bit (0 to 65535);
-    floats up to 1.0 as 0 to 1: the two conventions picture files use."""
+    """32-bit integer or float grey to L, whose range the mode does not say: values
+    above 255 are taken as 16-bit (0 to 65535), floats up to 1.0 as 0 to 1, the
+    conventions picture files use."""
     _, high = picture.getextrema()  # one band: (low, high)
     assert isinstance(high, (int, float))
     if picture.mode == "F" and high <= 1.0:

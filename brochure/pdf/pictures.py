@@ -24,7 +24,7 @@ from pathlib import Path
 
 from brochure import __version__
 from brochure.files import write_atomically
-from brochure.pdf.picture_modes import plain
+from brochure.pdf.picture_modes import plain, transparent
 from brochure.pdf.profiles import DEFAULT_ICC
 
 CACHE_DIR = Path("build") / ".cache"  # prepared images, under the project
@@ -33,8 +33,11 @@ JPEG_QUALITY = 92  # high enough that a re-encoded photograph looks the same in 
 
 # Relative colorimetric with black point compensation: what Acrobat and Photoshop use
 # by default for photographs into a press profile. In-gamut colours stay exact, the
-# darkest shadow maps to the press's darkest instead of clipping.
+# darkest shadow maps to the press's darkest instead of clipping. (Perceptual would
+# compress every colour to fit, and many press profiles' perceptual tables differ.)
 RENDERING_INTENT = "relative colorimetric"
+_INTENT_FLAGS = {"relative colorimetric": ("RELATIVE_COLORIMETRIC", "BLACKPOINTCOMPENSATION"),
+                 "perceptual": ("PERCEPTUAL", "NONE")}
 
 WHITE = ("srgb", (1.0, 1.0, 1.0))  # the paper, behind a picture with nothing else behind it
 
@@ -73,8 +76,7 @@ def needs_preparing(path: Path, target: Target) -> bool:
             return True
         if not _is_srgb(picture.info.get("icc_profile")):
             return True
-        has_alpha = picture.mode in ("RGBA", "LA") or "transparency" in picture.info
-        return has_alpha and not target.keep_alpha
+        return transparent(picture) and not target.keep_alpha
 
 
 def has_transparency(path: Path) -> bool:
@@ -82,7 +84,8 @@ def has_transparency(path: Path) -> bool:
     from PIL import Image
 
     with Image.open(path) as picture:
-        return picture.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in picture.info
+        return transparent(picture)
+
 
 
 def prepared(root: Path, picture: Path, target: Target) -> Prepared:
@@ -109,8 +112,10 @@ def prepare(data: bytes, target: Target) -> Prepared:
     with Image.open(io.BytesIO(data)) as source:
         source.load()
         lossless = source.format != "JPEG" and source.format != "MPO"
-        varied = _varied(source)  # before anything is made of its values
         picture, alpha = plain(source)
+        # Whether there was anything to see: in 8 bits where the mode says the range,
+        # in the raw values where it does not (32-bit integer and float grey).
+        varied = _varied(source if source.mode in ("I", "F") else picture)
     embedded = source.info.get("icc_profile")
     if target.scale < 1:
         size = (max(1, round(picture.width * target.scale)), max(1, round(picture.height * target.scale)))
@@ -139,9 +144,17 @@ def _converted(picture, embedded: bytes | None, icc: Path | None):
         return picture  # already in the output's colours
     from PIL import ImageCms
 
-    transform = ImageCms.buildTransform(source or _default_profile(picture.mode), destination, picture.mode, wanted,
-                                        ImageCms.Intent.RELATIVE_COLORIMETRIC, ImageCms.Flags.BLACKPOINTCOMPENSATION)
-    return ImageCms.applyTransform(picture, transform)
+    intent, flags = _INTENT_FLAGS[RENDERING_INTENT]
+    for origin in (source, _default_profile(picture.mode)):
+        if origin is None:
+            continue
+        try:
+            transform = ImageCms.buildTransform(origin, destination, picture.mode, wanted,
+                                                ImageCms.Intent[intent], ImageCms.Flags[flags])
+            return ImageCms.applyTransform(picture, transform)
+        except (OSError, ImageCms.PyCMSError):
+            continue  # an embedded profile LittleCMS cannot use (damaged, or not of this kind): as untagged
+    raise BlankPicture("cannot be converted to this profile's colours")
 
 
 def _flattened(picture, alpha, target: Target):
@@ -207,7 +220,8 @@ def _is_srgb(embedded: bytes | None) -> bool:
         description = ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(embedded)))
     except (OSError, ImageCms.PyCMSError):
         return True  # unreadable: WeasyPrint ignores it as it ignores every profile
-    return "srgb" in description.lower().replace(" ", "")
+    name = description.lower().replace(" ", "")
+    return name.startswith("srgb") and "linear" not in name  # sRGB IEC61966-2.1, sRGB v4 …; not linear-light
 
 
 @cache

@@ -57,8 +57,16 @@ def editions(tmp_path_factory) -> dict[str, Path]:
     return built
 
 
-def _images(path: Path) -> dict[str, tuple[Image.Image, pikepdf.Dictionary]]:
+def _images(path: Path, only: str = "") -> dict:
     """Every picture of the brochure by its file name, as embedded, with its dictionary."""
+    if only:  # the last pixel row's middle of the picture at `only`, in CMYK
+        wanted = hashlib.md5(f"{PROJECT_URL}{only}".encode()).hexdigest()
+        with pikepdf.open(path) as pdf:
+            for resource, xobject in pdf.pages[0].Resources.XObject.items():
+                if str(resource)[2:34] == wanted:
+                    picture = pikepdf.PdfImage(xobject).as_pil_image()
+                    return list(picture.getpixel((picture.width // 2, picture.height - 1)))
+        raise AssertionError(f"{only} is not in {path}")
     names = {hashlib.md5(f"{PROJECT_URL}entries/images/{name}".encode()).hexdigest(): name for name in PICTURES}
     found = {}
     with pikepdf.open(path) as pdf:
@@ -191,7 +199,9 @@ def test_a_cover_that_fades_out_is_flattened_onto_the_cover_colour_in_x1a(tmp_pa
         faded.resize((4800, 3200)).save(project / "entries" / "images" / "fade.png")
     settings = project / "brochure.yaml"
     settings.write_text(settings.read_text().replace("entries/images/cover.jpg", "entries/images/fade.png"))
-    pixels = {}
+    item = project / "entries" / "2022-03-01-sharp-picture.yaml"  # the same picture on a white page too
+    item.write_text(item.read_text().replace("images/sharp.jpg", "images/fade.png"))
+    pixels, foot = {}, {}
     for variant in ("pdf/x-4", "pdf/x-1a"):
         settings.write_text(settings.read_text() + f"  variant: {variant}\n" if variant == "pdf/x-1a"
                             else settings.read_text())
@@ -202,8 +212,10 @@ def test_a_cover_that_fades_out_is_flattened_onto_the_cover_colour_in_x1a(tmp_pa
         page = pypdfium2.PdfDocument(project / f"{variant[4:]}.pdf")[0]
         bitmap = page.render(scale=0.3).to_pil().convert("RGB")
         pixels[variant] = bitmap.getpixel((bitmap.width // 2, bitmap.height * 9 // 10))
+        foot[variant] = _images(project / f"{variant[4:]}.pdf", "entries/images/fade.png")
     assert max(pixels["pdf/x-1a"]) < 120, pixels  # dark, as in X-4, not the white paper
     assert max(abs(a - b) for a, b in zip(pixels["pdf/x-1a"], pixels["pdf/x-4"], strict=True)) < 30, pixels
+    assert foot["pdf/x-1a"] == [0, 0, 0, 0]  # in the item, on its white page, the clear foot is paper
 
 
 def test_every_pillow_mode_comes_out_plain_and_inked():
@@ -248,3 +260,42 @@ def test_a_picture_that_comes_out_blank_is_refused_naming_its_entry(tmp_path):
     where = (problem.path, problem.line, problem.column, problem.field)
     assert where == ("entries/2022-01-01-x.yaml", 4, 8, "image.src")
     assert "single colour" in problem.message
+
+
+def test_a_logo_on_transparency_and_a_damaged_profile_build_in_every_profile(tmp_path):
+    """A one-colour logo is a colour and a shape: not a blank picture. A photo whose
+    embedded ICC profile is damaged is taken as untagged, not a crash."""
+    from PIL import ImageDraw
+
+    from conftest import copy_project
+
+    project = copy_project("print-shop", tmp_path)
+    images = project / "entries" / "images"
+    logo = Image.new("RGBA", (2800, 1400), (0, 0, 0, 0))
+    ImageDraw.Draw(logo).ellipse((200, 200, 2600, 1200), fill=(0, 0, 0, 255))
+    logo.save(images / "logo.png")
+    with Image.open(images / "sharp.jpg") as photo:
+        photo.save(images / "damaged.jpg", icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+                   .tobytes()[:-40] + b"x" * 10)
+    for name, picture in (("logo", "logo.png"), ("damaged", "damaged.jpg")):
+        (project / "entries" / f"2022-04-0{len(name) % 9}-{name}.yaml").write_text(
+            f"title: {name}\ndate: 2022-04-0{len(name) % 9}\nimage:\n  src: images/{picture}\n  alt: A {name}\n"
+            "body: Text.\n")
+    for profile in ("print", "screen", "archive"):
+        result = run("build", "--profile", profile, "-o", f"{profile}.pdf", cwd=project)
+        assert result.exit_code == 0, (profile, result.output)
+    with pikepdf.open(project / "print.pdf") as pdf:
+        masks = [x for x in pdf.pages[0].Resources.XObject.values() if x.get("/Subtype") == "/Image" and "/SMask" in x]
+        assert masks  # the logo keeps its shape in X-4
+
+
+def test_a_dark_16_bit_picture_stays_dark():
+    """16 bits by its mode: values up to 255 of 65535 are nearly black, not a full range."""
+    from brochure.pdf.pictures import Target, prepare
+
+    dark = Image.linear_gradient("L").resize((300, 200)).point(lambda v: v, "I").convert("I;16")
+    buffer = io.BytesIO()
+    dark.save(buffer, "PNG")
+    for target in (Target(DEFAULT_ICC, True), Target(None, True)):
+        with Image.open(io.BytesIO(prepare(buffer.getvalue(), target).data)) as made:
+            assert made.convert("L").getextrema()[1] <= 2
