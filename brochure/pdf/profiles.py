@@ -50,7 +50,8 @@ PURPOSES = {
                             "title and dates", "Trapped key", "document identifier", "encryption", "image resolution",
                             "1-bit image resolution", "total ink coverage", "page count")),
     # PDF/A-1a: tagged (the alt text and reading order of the screen edition), and the
-    # part PDFBox, the one conformance validator at hand, can check in full.
+    # part PDFBox, the one conformance validator at hand, can check (at level B; the
+    # preflight checks the tagging of level A).
     "archive": Purpose(variant="pdf/a-1a", press=False, printed_links=False, crisp_images=True,
                        pdfa_metadata=True, preflight_on_build=True, tagged=True,
                        rules=("file structure", "fonts embedded", "output intent (GTS_PDFA1)", "PDF/A identification",
