@@ -265,9 +265,8 @@ def test_a_picture_that_comes_out_blank_is_refused_naming_its_entry(tmp_path):
 def test_a_logo_on_transparency_and_a_damaged_profile_build_in_every_profile(tmp_path):
     """A one-colour logo is a colour and a shape: not a blank picture. A photo whose
     embedded ICC profile is damaged is taken as untagged, not a crash."""
-    from PIL import ImageDraw
-
     from conftest import copy_project
+    from PIL import ImageDraw
 
     project = copy_project("print-shop", tmp_path)
     images = project / "entries" / "images"
