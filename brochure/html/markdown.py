@@ -14,11 +14,34 @@ def printed_url(url: str) -> str:
     return re.sub(r"^(https?://(www\.)?|mailto:)", "", url).rstrip("/")
 
 
+# In right-to-left text a web address or a piece of code is a left-to-right run whose
+# punctuation the bidi algorithm would move about: it is set between LEFT-TO-RIGHT
+# ISOLATE and POP DIRECTIONAL ISOLATE (WeasyPrint 70 ignores CSS unicode-bidi; Pango
+# honours the characters, which draw nothing).
+LRI, PDI = "\u2066", "\u2069"
+_ADDRESS = re.compile(r"(?:https?://|www\.|mailto:)[^\s<>\u2066\u2069]+[^\s<>.,;:!?)\u2066\u2069]")
+
+
+def isolated(text: str) -> str:
+    return f"{LRI}{text}{PDI}"
+
+
+def _isolate_runs(tokens) -> None:
+    for token in tokens:
+        if token.type == "inline":
+            _isolate_runs(token.children or [])
+        elif token.type == "text":
+            token.content = _ADDRESS.sub(lambda match: isolated(match[0]), token.content)
+        elif token.type == "code_inline":
+            token.content = isolated(token.content)
+
+
 @cache
-def _markdown(printed_links: bool) -> MarkdownIt:
+def _markdown(printed_links: bool, quotes: tuple[str, ...] = ("“", "”", "‘", "’")) -> MarkdownIt:
     # html=False: raw HTML in a body is escaped and shown as text, never passed on as markup.
     # Images belong in the entry's `image` field, where they are checked and credited.
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+    # Straight quotes become the language's own (labels.quotes).
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": list(quotes)}).enable(
         ["replacements", "smartquotes"]).disable("image")
     if printed_links:
         # On paper a link is its words followed by its address, and no annotation.
@@ -27,19 +50,24 @@ def _markdown(printed_links: bool) -> MarkdownIt:
             return '<span class="link">'
 
         def link_close(self, tokens, index, options, env):
-            url = escape(printed_url(env["links"].pop()))
-            return f'</span> <span class="url">{url}</span>'
+            url = printed_url(env["links"].pop())
+            return f'</span> <span class="url">{escape(isolated(url) if env.get("rtl") else url)}</span>'
 
         md.add_render_rule("link_open", link_open)
         md.add_render_rule("link_close", link_close)
     return md
 
 
-def markdown_to_html(text: str, printed_links: bool = False) -> str:
-    md = _markdown(printed_links)
+def markdown_to_html(text: str, printed_links: bool = False, quotes: tuple[str, ...] = ("“", "”", "‘", "’"),
+                     rtl: bool = False) -> str:
+    """The body as HTML; `quotes` are the language's (labels.quotes), `rtl` isolates
+    addresses and code in right-to-left text."""
+    md = _markdown(printed_links, quotes)
     tokens = md.parse(text)
+    if rtl:
+        _isolate_runs(tokens)
     for token in tokens:
         # The item title is the <h2>: headings inside a body start below it.
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
-    return md.renderer.render(tokens, md.options, {})
+    return md.renderer.render(tokens, md.options, {"rtl": rtl})

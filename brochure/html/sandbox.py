@@ -113,12 +113,14 @@ def _line_in_theme(error: BaseException, theme: Path) -> tuple[str, int]:
 
 
 def render(theme: Path, shown_as: str, template: str, context: dict[str, Any],
-           filters: dict[str, Callable] | None = None, **options: Any) -> str:
-    """The theme's `template` rendered with `context` (made plain first). `shown_as`
-    names the theme in messages (styles/NAME/)."""
+           filters: dict[str, Callable] | None = None, functions: dict[str, Callable] | None = None,
+           **options: Any) -> str:
+    """The theme's `template` rendered with `context` (made plain first), with our
+    `filters` and `functions`. `shown_as` names the theme in messages (styles/NAME/)."""
     environment = _Sandbox(loader=_ConfinedLoader(theme), autoescape=True,
                                        undefined=jinja2.StrictUndefined, **options)
     environment.filters.update(filters or {})
+    environment.globals.update(functions or {})  # ours, like the filters: _() and ngettext() of labels.py
     context = {name: plain(value) for name, value in context.items()}
     pieces, size = [], 0
     try:

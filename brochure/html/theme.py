@@ -13,7 +13,8 @@ from markupsafe import Markup
 
 from brochure import __version__
 from brochure.html.dates import format_period, format_span
-from brochure.html.markdown import markdown_to_html, printed_url
+from brochure.html.labels import direction, quotes, template_globals
+from brochure.html.markdown import isolated, markdown_to_html, printed_url
 from brochure.html.sandbox import render
 from brochure.model import GOTO_URL, PROJECT_URL, THEME_URL, Entry, Image, Settings
 
@@ -24,6 +25,11 @@ def css_string(text: str) -> Markup:
     element or be read as markup are written as CSS escapes. Marked safe, because
     HTML-escaping it again would print entities (&#39;) in the running head."""
     return Markup(re.sub(r'["\\<>&\x00-\x1f\x7f-\x9f]', lambda match: f"\\{ord(match[0]):x} ", text))
+
+
+def _printed_url_for(direction: str) -> Callable[[str], str]:
+    """The printed_url filter; in a right-to-left brochure the address is isolated."""
+    return (lambda url: isolated(printed_url(url))) if direction == "rtl" else printed_url
 
 
 def _anchor(entry: Entry, taken: set[str]) -> str:
@@ -61,7 +67,8 @@ def _sections(items: list[dict], part: str, years: frozenset[int], printed_links
         section["shown"] = part == "whole" or (part == "chunk" and section["year"] in years)
         if section["shown"]:  # a part of a large brochure converts only its own bodies
             for item in section["members"]:
-                item["body_html"] = markdown_to_html(item["entry"].body, printed_links)
+                item["body_html"] = markdown_to_html(item["entry"].body, printed_links, quotes(item["lang"]),
+                                                     rtl=item["dir"] == "rtl")
     return sections
 
 
@@ -88,11 +95,16 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
     cover_image_url = "" if not cover else asset_url(settings, cover.path, cover=True) if cover.path and pdf_addresses \
         else image_url(cover)
     taken: set[str] = set()
+    language = settings.language
     items: list[dict[str, Any]] = [
         {
             "entry": entry,
             "id": _anchor(entry, taken),
-            "when": format_span(entry.date, entry.end_date),
+            # An item in another language than the brochure's is dated, quoted and
+            # labelled in its own; "lang" and "dir" are what its article must say.
+            "lang": entry.lang or language,
+            "dir": direction(entry.lang or language),
+            "when": format_span(entry.date, entry.end_date, entry.lang or language),
             "datetime": entry.date.isoformat(),
             "body_html": "",  # below, for the items this part shows
             "image_url": image_url(entry.image) if entry.image else "",
@@ -104,8 +116,9 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
         item["page"] = (toc_pages or {}).get(item["id"], 0)
     period = settings.period
     if not period and entries:
-        period = format_period(min(e.date for e in entries), max(e.last_day for e in entries))
+        period = format_period(min(e.date for e in entries), max(e.last_day for e in entries), language)
     keywords = sorted({tag for entry in entries for tag in entry.tags})
+    writing = direction(language)  # ltr or rtl
     html = render(theme, f"styles/{settings.theme}/", template, dict(
             profile=profile,
             chunk=part == "chunk",
@@ -115,7 +128,9 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
             items=items,
             sections=sections,
             period=period,
-            intro_html=markdown_to_html(settings.intro, printed_links) if settings.intro else "",
+            intro_html=markdown_to_html(settings.intro, printed_links, quotes(language), rtl=writing == "rtl")
+            if settings.intro else "",
+            direction=writing,
             keywords=keywords,
             document_date=document_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
             theme_url=THEME_URL,
@@ -123,7 +138,8 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
             page_width=PAGE_SIZES[settings.page_size][0],
             page_height=PAGE_SIZES[settings.page_size][1],
             version=__version__,
-        ), {"printed_url": printed_url, "css_string": css_string}, trim_blocks=True, lstrip_blocks=True)
+        ), {"printed_url": _printed_url_for(writing), "css_string": css_string}, template_globals(language),
+        trim_blocks=True, lstrip_blocks=True)
     if part != "whole":
         html = html.replace('href="#', f'href="{GOTO_URL}')
     return html, [item["id"] for item in items]
@@ -134,7 +150,9 @@ def render_page_numbers(settings: Settings, theme: Path, first_page: int, count:
     numbered from `first_page`, nothing else on them."""
     return render(theme, f"styles/{settings.theme}/", "numbers.html.j2", dict(
         brochure=settings, theme_url=THEME_URL, profile=profile, first_page=first_page, count=count,
-        page_width=PAGE_SIZES[settings.page_size][0], page_height=PAGE_SIZES[settings.page_size][1]))
+        direction=direction(settings.language),
+        page_width=PAGE_SIZES[settings.page_size][0], page_height=PAGE_SIZES[settings.page_size][1]),
+        functions=template_globals(settings.language))
 
 
 def supports_parts(theme: Path) -> bool:
