@@ -46,6 +46,7 @@ class Entry:
     weight: int = 0
     lang: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    original: str = ""  # a translation (NAME.LANG.yaml): the file of the entry it translates
 
     @property
     def last_day(self) -> dt.date:
@@ -87,6 +88,10 @@ class Settings:
     profile: str = "screen"  # the one build uses unless --profile says otherwise
     print_options: PrintOptions = PrintOptions()
     variants: dict[str, str] = field(default_factory=dict, compare=False, hash=False)  # profile -> PDF variant
+    # translations: missing: what a language edition does with an item that has no
+    # translation: leave-out, or original (the item in its own language).
+    translations_missing: str = "leave-out"
+    translated_from: str = ""  # a language edition (build --language): the language of the entries
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class Selection:
     until: dt.date | None = None
     tags: tuple[str, ...] = ()
     drafts: bool = False
+    language: str = ""  # a language edition (--language): its translations; "": the entries as written
 
 
 MM = 72 / 25.4  # PDF points in a millimetre

@@ -14,8 +14,9 @@ from pathlib import Path
 from brochure.confine import is_inside, resolve_inside
 from brochure.content.entries import entry_from_document
 from brochure.content.pictures import image_problems
-from brochure.content.settings import SETTINGS_FILE, theme_files
-from brochure.content.timeline import ordered, select
+from brochure.content.settings import SETTINGS_FILE, edition, theme_files
+from brochure.content.timeline import select
+from brochure.content.translations import Translation, in_edition, in_order, sort_out, translated_entry, wanted
 from brochure.content.yaml_reader import entry_files, read_yaml
 from brochure.errors import ContentError, Problem
 from brochure.model import Entry, Selection, Settings, YamlDocument
@@ -56,6 +57,10 @@ class Catalogue:
     # Every entry file, selected or not, and every picture any entry names: with the
     # settings and the theme, what an output must never overwrite.
     files: list[Path] = field(default_factory=list)
+    # A language edition: the selected entries that have no translation (left out or
+    # not, as translations.missing says), for translators (list --untranslated).
+    untranslated: list[Entry] = field(default_factory=list)
+    translations: list[str] = field(default_factory=list)  # the translation files read and checked
 
 
 class NothingSelected(ContentError):
@@ -72,7 +77,8 @@ class NothingSelected(ContentError):
 def entry_summary(entry: Entry) -> dict:
     return {"file": entry.file, "date": entry.date.isoformat(),
             "end_date": entry.end_date.isoformat() if entry.end_date else None,
-            "title": entry.title, "tags": list(entry.tags), "draft": entry.draft}
+            "title": entry.title, "tags": list(entry.tags), "draft": entry.draft,
+            **({"original": entry.original, "lang": entry.lang} if entry.original else {})}
 
 
 def _excluded(entry: Entry, reason: str) -> Excluded:
@@ -80,11 +86,25 @@ def _excluded(entry: Entry, reason: str) -> Excluded:
                     entry.end_date.isoformat() if entry.end_date else None, entry.tags, reason)
 
 
+@dataclass
+class Entries:
+    """What read_entries found: the entries, the invalid drafts left out, every file the
+    entries are made of (see Catalogue.files), and the translations read: by the file of
+    the entry each translates, the translation (or, an invalid draft, why it is left out)."""
+
+    entries: list[Entry]
+    invalid_drafts: list[Excluded]
+    files: list[Path]
+    translations: dict[str, Entry | Excluded] = field(default_factory=dict)
+    translation_files: list[str] = field(default_factory=list)  # every translation read and checked
+
+
 def read_entries(settings: Settings, allow_remote_images: bool = False, tolerate_invalid_drafts: bool = False,
-                 timings: dict[str, float] | None = None) -> tuple[list[Entry], list[Excluded], list[Path]]:
+                 timings: dict[str, float] | None = None, translations: str = "") -> Entries:
     """Parse and validate every entry file; raise one ContentError listing all problems.
-    Returns the entries, the invalid drafts and every file the entries are made of
-    (see Catalogue.files).
+    `translations` says which translations to read too: those of a language edition
+    (its language), "*" every one (brochure check), "" none: a translation is never an
+    entry of its own, though a translation without its entry is a problem in any case.
 
     With `tolerate_invalid_drafts`, a file marked `draft: true` that has problems is
     returned as excluded ("invalid") instead: a draft in progress does not stop a build
@@ -97,39 +117,97 @@ def read_entries(settings: Settings, allow_remote_images: bool = False, tolerate
         raise ContentError([Problem(SETTINGS_FILE, 0, 0, "entries",
                                     f"the entries folder '{settings.entries_dir}' {state}",
                                     f"create it, or set entries: in {SETTINGS_FILE}")])
-    entries, invalid_drafts, problems, pictures = [], [], [], []
     files = entry_files(folder)
-    reading = validating = 0.0
-    for path in files:
-        shown_as = _shown_name(path.relative_to(settings.root))
-        if trouble := _not_an_entry_file(settings.root, path, shown_as):
-            problems.append(trouble)
-            continue
-        began = time.monotonic()
-        document, found = read_yaml(path, shown_as)
-        reading += time.monotonic() - began
-        if document is not None:
-            pictures += _named_picture(document, path, settings.root)
-            began = time.monotonic()
-            entry, found = entry_from_document(document, shown_as, path, settings.root, allow_remote_images)
-            validating += time.monotonic() - began
-            if entry:
-                entries.append(entry)
-            elif tolerate_invalid_drafts and document.data.get("draft") is True:
-                title, date = document.data.get("title"), document.data.get("date")
-                invalid_drafts.append(Excluded(shown_as, title if isinstance(title, str) else "",
-                                               date if isinstance(date, str) else "", None, (),
-                                               "invalid", tuple(found)))
-                continue
-        problems.extend(found)
+    originals, translated, problems = sort_out(files, lambda path: _shown_name(path.relative_to(settings.root)))
+    reader = _Reader(settings, allow_remote_images, tolerate_invalid_drafts)
+    documents = {path: reader.entry(path) for path in originals}
+    found = Entries(reader.entries, reader.invalid, files)
+    for translation in wanted(translated, translations):
+        document, entry = documents[translation.original]
+        result = reader.translation(translation, document if entry else None)
+        found.translation_files.append(_shown_name(translation.path.relative_to(settings.root)))
+        if result is not None and entry is not None:
+            found.translations[entry.file] = result
+    problems += reader.problems
     if not problems:
         began = time.monotonic()
-        problems = image_problems(entries, settings.cover_image)
-        validating += time.monotonic() - began
-    timings["reading"], timings["validating"] = reading, validating
+        shown = {entry.image.path for entry in reader.entries if entry.image}  # a shared picture: told once
+        problems = image_problems(reader.entries + [entry for entry in found.translations.values() if isinstance(
+            entry, Entry) and entry.image and entry.image.path not in shown], settings.cover_image)
+        reader.validating += time.monotonic() - began
+    timings["reading"], timings["validating"] = reader.reading, reader.validating
     if problems:
         raise ContentError(problems)
-    return entries, invalid_drafts, files + pictures
+    found.files += reader.pictures
+    return found
+
+
+class _Reader:
+    """Reads entries and translations one by one, keeping what they give and their problems."""
+
+    def __init__(self, settings: Settings, allow_remote_images: bool, tolerate_invalid_drafts: bool):
+        self.root, self.remote, self.tolerate = settings.root, allow_remote_images, tolerate_invalid_drafts
+        self.entries: list[Entry] = []
+        self.invalid: list[Excluded] = []
+        self.problems: list[Problem] = []
+        self.pictures: list[Path] = []
+        self.reading = self.validating = 0.0
+
+    def _document(self, path: Path) -> tuple[str, YamlDocument | None]:
+        shown_as = _shown_name(path.relative_to(self.root))
+        if trouble := _not_an_entry_file(self.root, path, shown_as):
+            self.problems.append(trouble)
+            return shown_as, None
+        began = time.monotonic()
+        document, found = read_yaml(path, shown_as)
+        self.reading += time.monotonic() - began
+        self.problems += found
+        if document is not None:
+            self.pictures += _named_picture(document, path, self.root)
+        return shown_as, document
+
+    def _tolerated(self, shown_as: str, data: dict, found: list[Problem]) -> Excluded | None:
+        """A draft with problems, left out as invalid, when drafts are left out anyway."""
+        if not (self.tolerate and data.get("draft") is True):
+            return None
+        title, date = data.get("title"), data.get("date")
+        return Excluded(shown_as, title if isinstance(title, str) else "", date if isinstance(date, str) else "",
+                        None, (), "invalid", tuple(found))
+
+    def entry(self, path: Path) -> tuple[YamlDocument | None, Entry | None]:
+        """The document of an entry file and its Entry (None when it has problems)."""
+        shown_as, document = self._document(path)
+        if document is None:
+            return None, None
+        began = time.monotonic()
+        entry, found = entry_from_document(document, shown_as, path, self.root, self.remote)
+        self.validating += time.monotonic() - began
+        if entry:
+            self.entries.append(entry)
+        elif excluded := self._tolerated(shown_as, document.data, found):
+            self.invalid.append(excluded)
+        else:
+            self.problems += found
+        return document, entry
+
+    def translation(self, translation: Translation, original: YamlDocument | None) -> Entry | Excluded | None:
+        """A translation as an Entry, or an invalid draft left out; None when it has
+        problems, or its entry has (those are told; the translation is read for its
+        YAML only)."""
+        shown_as, document = self._document(translation.path)
+        if document is None or original is None:
+            return None
+        began = time.monotonic()
+        original_shown = _shown_name(translation.original.relative_to(self.root))
+        entry, found, merged = translated_entry(original, document, translation, shown_as, original_shown,
+                                                self.root, self.remote)
+        self.validating += time.monotonic() - began
+        if entry:
+            return entry
+        if excluded := self._tolerated(shown_as, merged.data, found):
+            return excluded
+        self.problems += found
+        return None
 
 
 def _shown_name(relative: Path) -> str:
@@ -176,20 +254,37 @@ def _named_picture(document: YamlDocument, path: Path, root: Path) -> list[Path]
     return [picture] if picture else []
 
 
-def catalogue(settings: Settings, selection: Selection, allow_remote_images: bool = False) -> Catalogue:
+def catalogue(settings: Settings, selection: Selection, allow_remote_images: bool = False,
+              every_translation: bool = False) -> Catalogue:
+    """The selection in its order. For a language edition (selection.language), each
+    item is its translation; an item without one is left out ("no translation") or
+    kept as it is, as the settings' translations.missing says. `every_translation`
+    reads and checks every translation file too (brochure check)."""
+    settings = edition(settings, selection.language)
+    language = settings.language if settings.translated_from else ""
     timings: dict[str, float] = {}
-    entries, invalid_drafts, files = read_entries(settings, allow_remote_images, not selection.drafts, timings)
+    found = read_entries(settings, allow_remote_images, not selection.drafts, timings,
+                         "*" if every_translation else language)
     began = time.monotonic()
+    entries, missing, left_out = (in_edition(found.entries, found.translations, settings.language,
+                                             settings.translated_from) if language else (found.entries, set(), []))
     kept, excluded = select(entries, selection)
-    kept = ordered(kept, settings.order)
+    if missing:  # as every reason to leave out, in the order of the files
+        excluded += [(entry, "no translation") for entry in kept if entry.file in missing
+                     and settings.translations_missing == "leave-out"]
+    kept = in_order(kept, settings.order)
+    untranslated = [entry for entry in kept if entry.file in missing]
+    if missing and settings.translations_missing == "leave-out":
+        kept = [entry for entry in kept if entry.file not in missing]
     timings["selecting"] = time.monotonic() - began
-    return Catalogue(settings, kept, [_excluded(entry, reason) for entry, reason in excluded] + invalid_drafts,
-                     timings, files)
+    return Catalogue(settings, kept, [_excluded(entry, reason) for entry, reason in excluded] + found.invalid_drafts
+                     + left_out, timings, found.files, untranslated, found.translation_files)
 
 
 def check(settings: Settings, allow_remote_images: bool = False) -> Catalogue:
-    """Validate every entry, drafts included, and every local image; renders nothing."""
-    return catalogue(settings, Selection(drafts=True), allow_remote_images)
+    """Validate every entry, drafts included, every translation and every local image;
+    renders nothing."""
+    return catalogue(settings, Selection(drafts=True), allow_remote_images, every_translation=True)
 
 
 def document_date(entries: list[Entry]) -> dt.datetime:
@@ -212,9 +307,13 @@ def selected(settings: Settings, selection: Selection, allow_remote_images: bool
     found = catalogue(settings, selection, allow_remote_images)
     if not found.entries:
         reasons = sorted({excluded.reason for excluded in found.excluded})
-        raise NothingSelected([Problem("brochure.yaml", 0, 0, "", "no entry is selected, nothing to build",
+        remedy = "widen --since/--until or --tag"
+        if "no translation" in reasons:
+            remedy = (f"translate them (brochure list --untranslated {found.settings.language}), or set "
+                      f"translations: {{missing: original}} in {SETTINGS_FILE}; or {remedy}")
+        raise NothingSelected([Problem(SETTINGS_FILE, 0, 0, "", "no entry is selected, nothing to build",
                                        f"{len(found.excluded)} left out ({', '.join(reasons) or 'no entries'}); "
-                                       "widen --since/--until or --tag")], found.excluded)
+                                       f"{remedy}")], found.excluded)
     return found
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from brochure.confine import is_inside, resolve_inside
+from brochure.content.languages import same
 from brochure.content.schema import schema_problems
 from brochure.content.text import text_problems
 from brochure.content.yaml_reader import read_yaml
@@ -30,7 +32,7 @@ def find_root(start: Path) -> Path:
 _FIELDS = {("subtitle",): "subtitle", ("publisher",): "publisher", ("intro",): "intro", ("period",): "period",
            ("language",): "language", ("order",): "order", ("theme",): "theme", ("page", "size"): "page_size",
            ("page", "binding"): "binding", ("entries",): "entries_dir", ("output",): "output",
-           ("profile",): "profile"}
+           ("profile",): "profile", ("translations", "missing"): "translations_missing"}
 _PRINT_FIELDS = {"marks": "marks", "condition": "condition", "min_ppi": "min_ppi", "max_ppi": "max_ppi",
                  "ink_limit": "ink_limit"}
 
@@ -55,6 +57,15 @@ def load_settings(start: Path) -> Settings:
         raise ContentError(problems)
     assert settings is not None  # settings_from gives Settings when it finds no problem
     return settings
+
+
+def edition(settings: Settings, language: str) -> Settings:
+    """The settings of the `language` edition (build --language): the brochure is in
+    `language`, its entries in translated_from. No language, or the settings' own, is
+    the default edition: the settings as they are."""
+    if not language or settings.translated_from or same(language, settings.language):
+        return settings
+    return replace(settings, language=language, translated_from=settings.language)
 
 
 def settings_from(document: YamlDocument, root: Path) -> tuple[Settings | None, list[Problem]]:
