@@ -1,5 +1,6 @@
 """The command line: parse options, call one function of brochure.commands, print what
-brochure.report makes of its result. The only module that knows Click.
+brochure.report makes of its result. With cli_options.py (the options several commands
+share), the only module that knows Click.
 
 Exit codes: 0 success; 1 the content is wrong (every problem is printed);
 2 the command line is wrong; 3 an internal error (a bug: please report it);
@@ -18,105 +19,22 @@ from pathlib import Path
 import click
 
 from brochure import __version__, report
-from brochure.content.timeline import PERIOD_FORMS, period_bounds
+from brochure.cli_options import (
+    Language,
+    language_option,
+    output_path,
+    project_option,
+    remote_images_option,
+    selection_of,
+    selection_options,
+    show,
+    show_problems,
+    start_folder,
+)
 from brochure.errors import ContentError
-from brochure.model import Selection
 from brochure.pdf.profiles import NAMES as PROFILES
 
 EXIT_CONTENT, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 3, 130
-
-
-class _Period(click.ParamType):
-    """A period as written (2019, 2019-03, 2019-03-31, 2019-Q1), checked here and kept
-    as text: -o placeholders repeat it as the user wrote it."""
-
-    name = "PERIOD"
-
-    def convert(self, value, param, ctx):
-        try:
-            period_bounds(value)
-        except ValueError as error:
-            self.fail(str(error), param, ctx)
-        return value.strip()
-
-
-_project_option = click.option(
-    "-C", "project_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Run in this project folder (found upwards from it) instead of the current one.")
-
-_remote_images_option = click.option(
-    "--allow-remote-images", is_flag=True,
-    help="Let image.src be an http(s) address and fetch it (off by default: no network).")
-
-
-def _selection_options(formats: tuple[str, ...] = ("text", "json"), selection: bool = True):
-    """--since, --until, --tag, --drafts, -C and --format: shared by build, check and list
-    (check validates every entry, so it takes -C and --format only)."""
-    selecting = [
-        click.option("--since", type=_Period(), metavar="PERIOD",
-                     help=f"Keep items from this period on ({PERIOD_FORMS}; inclusive)."),
-        click.option("--until", type=_Period(), metavar="PERIOD",
-                     help="Keep items up to the end of this period (inclusive: 2019-03 keeps all of March)."),
-        click.option("--tag", "tags", multiple=True, metavar="TAG",
-                     help="Keep items having this tag (repeat for any of several)."),
-        click.option("--drafts", is_flag=True, help="Include items marked draft: true."),
-    ]
-    common = [
-        _project_option,
-        click.option("--format", "output_format", type=click.Choice(formats), default="text",
-                     show_default=True,
-                     help="json prints one machine-readable document on stdout"
-                          + ("; html writes the web edition instead of the PDF." if "html" in formats else ".")),
-    ]
-
-    def decorate(command):
-        for option in reversed((selecting if selection else []) + common):
-            command = option(command)
-        return command
-
-    return decorate
-
-
-def _start(ctx: click.Context, project_dir: Path | None, output_format: str = "text") -> Path:
-    """The folder to look for the project from; also notes the output format so that
-    problems are printed the same way (meta is shared with the group's context)."""
-    ctx.meta["brochure.format"] = output_format
-    chosen = project_dir or ctx.find_root().params.get("project_dir") or Path.cwd()
-    if not chosen.is_dir():
-        raise click.BadParameter(f"{chosen} is not a folder", param_hint="-C")
-    return chosen
-
-
-def _selection(since: str | None, until: str | None, tags, drafts) -> Selection:
-    first = period_bounds(since)[0] if since else None
-    last = period_bounds(until)[1] if until else None
-    if first and last and first > last:
-        raise click.BadParameter("--since is after --until", param_hint="--since")
-    return Selection(since=first, until=last, tags=tuple(tags), drafts=drafts)
-
-
-def _output_path(template: str | None, since, until, output_format: str) -> tuple[Path | None, bool]:
-    """The -o path, and whether it is the web edition: --format html, or a name ending in .html."""
-    from brochure.commands.build import is_web_name, output_name
-
-    try:
-        target = None if template is None else output_name(template, since, until, output_format)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="-o") from None
-    return target, output_format == "html" or (target is not None and is_web_name(target))
-
-
-def _print(output_format: str, document: dict, lines: list[str], err: bool = False) -> None:
-    """The JSON document (on stdout) or the text lines, as --format asks."""
-    if output_format == "json":
-        click.echo(report.json_text(document))
-    else:
-        for line in lines:
-            click.echo(line, err=err)
-
-
-def _print_problems(error: ContentError, output_format: str) -> None:
-    _print(output_format, report.problems_json(error), report.problems_text(error), err=True)
 
 
 class _Group(click.Group):
@@ -126,7 +44,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ContentError as error:
-            _print_problems(error, ctx.meta.get("brochure.format", "text"))
+            show_problems(error, ctx.meta.get("brochure.format", "text"))
             ctx.exit(EXIT_CONTENT)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -147,7 +65,7 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="brochure")
-@_project_option
+@project_option
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 def main(project_dir, debug):
     """Compile a folder of YAML news items into a PDF brochure.
@@ -171,10 +89,11 @@ def _interrupt_on_sigterm() -> None:
 
 
 @main.command()
-@_selection_options(("text", "json", "html"))
+@selection_options(("text", "json", "html"))
 @click.option("-o", "--output", metavar="PATH",
-              help="Where to write (default: build/brochure.pdf in the project). May hold {since}, "
-                   "{until} and {period}, e.g. 'releases/brochure-{period}.pdf'; folders are created.")
+              help="Where to write (default: build/brochure.pdf in the project; build/brochure.LANG.pdf for "
+                   "--language LANG). May hold {since}, {until}, {period} and {language}, e.g. "
+                   "'releases/brochure-{period}-{language}.pdf'; folders are created.")
 @click.option("--self-contained", is_flag=True, help="With --format html: images inside the HTML file.")
 @click.option("--watch", is_flag=True, help="Build, then rebuild whenever an entry, image, setting or "
                                             "the theme changes (Ctrl-C stops).")
@@ -186,18 +105,22 @@ def _interrupt_on_sigterm() -> None:
 @click.option("--jobs", type=click.IntRange(1, 64), metavar="N",
               help="Processes to lay out with (default: one per core; 1: all in this process). "
                    "A large brochure over several years is laid out in parts, N at a time.")
-@_remote_images_option
+@remote_images_option
+@language_option
 @click.pass_context
 def build(ctx, since, until, tags, drafts, project_dir, output_format, output, self_contained, watch, quiet,
-          profile, force, jobs, allow_remote_images):
+          profile, force, jobs, allow_remote_images, language):
     """Validate, select, order and render the brochure to PDF (or HTML)."""
     from brochure.commands.build import BuildOptions
     from brochure.commands.build import build as build_pdf
     from brochure.commands.web import build_web
 
-    start = _start(ctx, project_dir, output_format)
-    selection = _selection(since, until, tags, drafts)
-    target, web = _output_path(output, since, until, output_format)
+    start = start_folder(ctx, project_dir, output_format)
+    selection = selection_of(since, until, tags, drafts, language)
+    target, web = output_path(output, since, until, output_format, language)
+    if web and language:
+        raise click.BadParameter("language editions are PDF only: the web edition has none yet",
+                                 param_hint="--language")
     if self_contained and not web:
         raise click.BadParameter("goes with --format html (or -o ….html)", param_hint="--self-contained")
     if web and profile:
@@ -219,7 +142,7 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
             progress.clear()
         for warning in made.warnings:
             click.echo(f"warning: {warning}", err=True)
-        _print(output_format, report.build_json(made), [] if quiet else [report.build_text(made)])
+        show(output_format, report.build_json(made), [] if quiet else [report.build_text(made)])
 
     _interrupt_on_sigterm()
     if not watch:
@@ -239,7 +162,7 @@ def _watch(start: Path, target: Path | None, output_format: str, run_once) -> No
         try:
             run_once()
         except ContentError as error:
-            _print_problems(error, output_format)
+            show_problems(error, output_format)
         sys.stdout.flush()
 
     attempt([])
@@ -252,8 +175,8 @@ def _watch(start: Path, target: Path | None, output_format: str, run_once) -> No
 
 
 @main.command()
-@_selection_options(selection=False)
-@_remote_images_option
+@selection_options(selection=False)
+@remote_images_option
 @click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Preflight this PDF (ours or any other) instead: rule by rule, with page, object and limit.")
 @click.option("--profile", type=click.Choice(PROFILES), help="With --pdf: the rules to apply (default: print).")
@@ -270,28 +193,40 @@ def check(ctx, project_dir, output_format, allow_remote_images, pdf_file, profil
     given = {"--profile": profile, "--variant": variant, "--condition": condition, "--binding": binding}
     if pdf_file is None and any(given.values()):
         raise click.BadParameter("goes with --pdf FILE", param_hint=next(k for k, v in given.items() if v))
-    start, profile = _start(ctx, project_dir, output_format), profile or "print"
+    start, profile = start_folder(ctx, project_dir, output_format), profile or "print"
     if pdf_file is None:
-        count = len(check_entries(start, allow_remote_images).entries)
-        return _print(output_format, {"ok": True, "entries": count, "problems": []}, [report.check_text(count)])
+        found = check_entries(start, allow_remote_images)
+        count, translations = len(found.entries), len(found.translations)
+        return show(output_format, {"ok": True, "entries": count, "translations": translations, "problems": []},
+                    [report.check_text(count, translations)])
     if variant and variant not in (known := pdf_variants(profile)):
         raise click.BadParameter(f"not a {profile} variant: {', '.join(known)}", param_hint="--variant")
     used, rules = check_pdf(start, pdf_file, profile, variant, condition, binding)
-    _print(output_format, document := report.preflight_json(pdf_file, used, rules),
+    show(output_format, document := report.preflight_json(pdf_file, used, rules),
            report.preflight_text(pdf_file, profile, rules))
     ctx.exit(0 if document["ok"] else EXIT_CONTENT)
 
 
 @main.command(name="list")
-@_selection_options()
+@selection_options()
 @click.option("--excluded", is_flag=True, help="Show the entries left out, and why, instead.")
+@language_option
+@click.option("--untranslated", type=Language(), metavar="LANG",
+              help="Show the selected entries that have no LANG translation yet, for translators, instead.")
 @click.pass_context
-def list_command(ctx, since, until, tags, drafts, project_dir, output_format, excluded):
+def list_command(ctx, since, until, tags, drafts, project_dir, output_format, excluded, language, untranslated):
     """Show the selected entries, one line each: date, title, tags, file."""
     from brochure.commands.check import list_entries
 
-    found = list_entries(_start(ctx, project_dir, output_format), _selection(since, until, tags, drafts))
-    _print(output_format, report.list_json(found), report.list_text(found, excluded))
+    if untranslated and (excluded or (language and language != untranslated)):
+        raise click.BadParameter("shows one list: leave out --excluded, and --language (it is LANG)",
+                                 param_hint="--untranslated")
+    selection = selection_of(since, until, tags, drafts, untranslated or language)
+    found = list_entries(start_folder(ctx, project_dir, output_format), selection)
+    if untranslated:
+        return show(output_format, report.untranslated_json(found, untranslated),
+                    report.untranslated_text(found, untranslated))
+    show(output_format, report.list_json(found), report.list_text(found, excluded))
 
 
 @main.command()
@@ -336,7 +271,7 @@ def _tag(ctx, param, values):
 @click.argument("title")
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="The item's date (default: today).")
 @click.option("--tag", "tags", multiple=True, callback=_tag, metavar="TAG", help="A tag (repeatable).")
-@_project_option
+@project_option
 @click.pass_context
 def new(ctx, title, day, tags, project_dir):
     """Start a new entry file for TITLE, every optional field explained in a comment."""
@@ -346,5 +281,5 @@ def new(ctx, title, day, tags, project_dir):
 
     if not title.strip():
         raise click.BadParameter("the title is empty", param_hint="TITLE")
-    path = new_entry(_start(ctx, project_dir), title.strip(), day.date() if day else dt.date.today(), tags)
+    path = new_entry(start_folder(ctx, project_dir), title.strip(), day.date() if day else dt.date.today(), tags)
     click.echo(report.shown(path))

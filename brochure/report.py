@@ -78,8 +78,9 @@ def web_text(report) -> str:
             f"{report.size / 1_000_000:.1f} MB in {report.seconds:.1f} s")
 
 
-def check_text(count: int) -> str:
-    return f"{plural(count, 'entry', 'entries')} checked: no problems."
+def check_text(count: int, translations: int = 0) -> str:
+    checked = f" and {plural(translations, 'translation')}" if translations else ""
+    return f"{plural(count, 'entry', 'entries')}{checked} checked: no problems."
 
 
 def preflight_text(pdf: Path, profile: str, rules: list) -> list[str]:
@@ -106,7 +107,8 @@ def preflight_json(pdf: Path, profile, rules: list) -> dict:
 def list_json(found: Catalogue) -> dict:
     from brochure.content.catalogue import entry_summary
 
-    return {"entries": [entry_summary(entry) for entry in found.entries],
+    return {**({"language": found.settings.language} if found.settings.translated_from else {}),
+            "entries": [entry_summary(entry) for entry in found.entries],
             "excluded": [item.as_dict() for item in found.excluded]}
 
 
@@ -122,6 +124,26 @@ def list_text(found: Catalogue, excluded: bool) -> list[str]:
         when = entry.date.isoformat() + (f"..{entry.end_date.isoformat()}" if entry.end_date else "")
         tags = f" [{', '.join(entry.tags)}]" if entry.tags else ""
         lines.append(f"{when:<22} {entry.title}{tags}  ({entry.file})")
+    return lines
+
+
+def untranslated_json(found: Catalogue, language: str) -> dict:
+    """list --untranslated LANG: the selected entries with no LANG translation."""
+    from brochure.content.catalogue import entry_summary
+
+    return {"language": language, "untranslated": [entry_summary(entry) for entry in found.untranslated]}
+
+
+def untranslated_text(found: Catalogue, language: str) -> list[str]:
+    """One line an entry with no translation: date (or span), title, the file to translate
+    and the name its translation takes."""
+    if not found.untranslated:
+        return [f"nothing to translate into {language}: every selected entry is in it, or has its translation"]
+    lines = []
+    for entry in found.untranslated:
+        when = entry.date.isoformat() + (f"..{entry.end_date.isoformat()}" if entry.end_date else "")
+        name = entry.file.rpartition(".")
+        lines.append(f"{when:<22} {entry.title}  ({entry.file}; its translation: {name[0]}.{language}.{name[2]})")
     return lines
 
 

@@ -12,8 +12,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "brochure"
 # The stages (content, html, layout, pdf) use the foundation; layout also renders the
 # HTML of each part of a large brochure and reads the profile table (pdf.profiles), which
 # is data. commands orchestrate the stages; cli parses and calls commands, report prints.
-# The one exception: cli parses --since/--until with content.timeline's period syntax,
-# so that a bad period is a command-line error (exit 2).
+# The one exception: cli_options parses --since/--until with content.timeline's period
+# syntax and --language with content.languages' tag syntax, so that a bad period or tag is
+# a command-line error (exit 2). cli_options holds the options and helpers several
+# commands of cli share.
 FOUNDATION = {"errors", "model", "confine"}
 ALLOWED = {
     "__init__": set(),
@@ -28,7 +30,8 @@ ALLOWED = {
     "layout": FOUNDATION | {"html", "pdf.profiles", "files"},  # files: the children's scratch folder
     "commands": FOUNDATION | {"files", "content", "html", "layout", "pdf", "__init__"},
     "report": FOUNDATION | {"content.catalogue"},  # formats its records
-    "cli": {"errors", "model", "content.timeline", "pdf.profiles", "commands", "report", "__init__"},
+    "cli": {"errors", "model", "cli_options", "pdf.profiles", "commands", "report", "__init__"},
+    "cli_options": {"errors", "model", "content.timeline", "content.languages", "commands", "report", "__init__"},
 }
 
 
@@ -87,7 +90,7 @@ def _importers(library: str) -> set[str]:
 
 
 def test_only_cli_knows_click_only_layout_knows_weasyprint_and_pydyf():
-    assert _importers("click") == {"cli.py"}
+    assert _importers("click") == {"cli.py", "cli_options.py"}
     assert _importers("weasyprint") == {"layout/engine.py", "layout/internals.py"}
     assert _importers("pydyf") == {"layout/internals.py"}
     # PDF surgery and inspection: the pdf room, and the join of parts.

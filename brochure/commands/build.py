@@ -21,7 +21,7 @@ from brochure.content.catalogue import (
     input_files,
     selected,
 )
-from brochure.content.settings import load_settings, theme_folder
+from brochure.content.settings import edition, load_settings, theme_folder
 from brochure.errors import ContentError
 from brochure.files import checked_output, write_atomically
 from brochure.model import Selection, Settings
@@ -41,8 +41,8 @@ def _quiet(message: str) -> None:
 class BuildOptions:
     """What the command line asked of one build."""
 
-    selection: Selection = _EVERY_ENTRY
-    output: Path | None = None  # None: the settings' output
+    selection: Selection = _EVERY_ENTRY  # its language: the language edition to make
+    output: Path | None = None  # None: the settings' output (default_output)
     profile: str | None = None  # None: the settings' profile
     allow_remote_images: bool = False
     force: bool = False  # render even when no input changed
@@ -97,9 +97,9 @@ def build(start: Path, options: BuildOptions, progress: Progress = _quiet) -> Bu
     # with nothing to do pays some 10 ms for it.
     with StandBy(load_weasyprint) if jobs > 1 else Here() as layout:
         read_from = time.time_ns()  # an input saved from now on may not be in this PDF: no stamp then
-        settings = load_settings(start)
+        settings = edition(load_settings(start), options.selection.language)
         profile = resolve(options.profile or settings.profile, settings)
-        plan = _Plan(settings, profile, theme_folder(settings), options.output or settings.root / settings.output)
+        plan = _Plan(settings, profile, theme_folder(settings), options.output or default_output(settings))
         # Remote pictures cannot be vouched for, so they always build.
         vouched = not options.allow_remote_images
         previous = uptodate.last_build(settings, plan.output) if vouched else None
@@ -244,15 +244,25 @@ def _write_pdf(html: str, plan: _Plan, identifier: bytes, remote: frozenset[str]
                      progress=progress)
 
 
-def output_name(template: str, since: str | None, until: str | None, output_format: str = "text") -> Path:
-    """-o with placeholders for scripted releases: {since}, {until}, and {period} (the
-    period itself when --since and --until name the same one, else since_until).
-    The name's ending says which edition it is: .pdf, or .html for the web edition
-    (which --format html asks for, and which has no JSON report). Raises ValueError
-    saying what is wrong with the template."""
+def default_output(settings: Settings) -> Path:
+    """Where a build writes without -o: the settings' output (build/brochure.pdf); a
+    language edition puts its language before the ending (build/brochure.fr.pdf), so
+    that it never overwrites the default edition."""
+    output = settings.root / settings.output
+    return output.with_name(f"{output.stem}.{settings.language}{output.suffix}") if settings.translated_from \
+        else output
+
+
+def output_name(template: str, since: str | None, until: str | None, output_format: str = "text",
+                language: str | None = None) -> Path:
+    """-o with placeholders for scripted releases: {since}, {until}, {period} (the
+    period itself when --since and --until name the same one, else since_until) and
+    {language} (as --language gives it). The name's ending says which edition it is:
+    .pdf, or .html for the web edition (which --format html asks for, and which has no
+    JSON report). Raises ValueError saying what is wrong with the template."""
     import string
 
-    fields = {"since": since, "until": until,
+    fields = {"since": since, "until": until, "language": language,
               "period": since if since == until else (f"{since}_{until}" if since and until else None)}
     try:
         parts = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(template)
@@ -261,11 +271,12 @@ def output_name(template: str, since: str | None, until: str | None, output_form
         raise ValueError(f"{template!r}: {error}") from None
     if any(spec or conversion for _, spec, conversion in parts):
         raise ValueError(f"{template!r}: placeholders take no conversion or format, only {{since}}, {{until}}, "
-                         "{period}")
+                         "{period}, {language}")
     wanted = {name for name, _, _ in parts}
     unknown = wanted - set(fields)
     if unknown:
-        raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; use {{since}}, {{until}} or {{period}}")
+        raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; use {{since}}, {{until}}, {{period}} "
+                         "or {language}")
     for name in sorted(wanted):
         if fields[name] is None:
             needs = "--since and --until" if name == "period" else f"--{name}"

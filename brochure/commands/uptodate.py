@@ -1,8 +1,10 @@
 """Is the PDF up to date? A digest of every input, kept in a small file beside it.
 
-The digest covers the brochure's version, the options, brochure.yaml, every entry
-file, every file of the theme, every picture used and the ICC profile: change any
-byte of them and the brochure is built again. Entries and settings are small and
+The digest covers the brochure's version, the options (the language of a language
+edition among them), brochure.yaml, every entry file (translations too, of every
+language: their names alone decide whether a build may go on), every file of the
+theme, every picture used and the ICC profile: change any byte of them and the
+brochure is built again. Entries and settings are small and
 read whole; pictures can be large, so their digest is reused while their size and
 modification time are those it was computed for (as git does): timestamps only
 ever save re-reading a picture, they never stand in for its content.
@@ -129,7 +131,9 @@ def _digest(settings: Settings, theme: Path, profile: Profile, selection: Select
     later: saved while the build read it, the PDF may hold the old bytes or the new."""
     root = settings.root
     shown_output = _key(root, output) if is_inside(root, output) else str(output)
-    options = repr((selection, profile, shown_output, os.environ.get("SOURCE_DATE_EPOCH", "")))
+    # The selection holds the language of an edition (build --language), the settings
+    # the language it makes: the same -o for another language is another PDF.
+    options = repr((selection, settings.language, profile, shown_output, os.environ.get("SOURCE_DATE_EPOCH", "")))
     digest = hashlib.sha256(f"brochure {__version__}\n{options}\n".encode("utf-8", "surrogateescape"))
     whole: list[tuple[str, Path, int | None]] = [(_key(root, path), path, MAX_FILE_BYTES)
              for path in [root / SETTINGS_FILE, *entry_files(root / settings.entries_dir)]]
