@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import gc
 import hashlib
 import logging
 import mimetypes
 import os
+import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
@@ -92,10 +94,31 @@ def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], substitu
             else:
                 if url in remote:
                     return super().fetch(url, headers)
+                if url.startswith("file:") and (font := _system_font(url)):
+                    return fetched(url, font.read_bytes(), "font/sfnt")
             refused.append(url)
             raise ValueError(f"brochure reads files inside the project only: {url}")
 
     return ConfinedFetcher(timeout=20, allow_redirects=False)
+
+
+def _system_font(url: str) -> Path | None:
+    """The font file a theme's `src: local(NAME)` names, as WeasyPrint asks for it (the
+    file:// address of what fontconfig found), when fontconfig lists that file: a
+    theme may read the system's fonts, and no other file outside the project."""
+    path = Path(unquote(urlsplit(url).path))
+    return path if str(path) in _fontconfig_files() else None
+
+
+@functools.cache
+def _fontconfig_files() -> frozenset[str]:
+    """Every font file fontconfig knows (Debian's fontconfig package: fc-list)."""
+    try:
+        listed = subprocess.run(["fc-list", "--format", "%{file}\n"], capture_output=True, text=True,
+                                timeout=30, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(filter(None, listed.splitlines()))
 
 
 def _profile_css(profile: Profile) -> str:
