@@ -28,6 +28,7 @@ import os
 import subprocess
 import tempfile
 import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -145,15 +146,38 @@ def _options(profile: Profile) -> dict:
 
 class _Collect(logging.Handler):
     """WeasyPrint's own messages: errors (a resource that failed to load) and warnings
-    (CSS it does not support)."""
+    (CSS it does not support). Its font warnings come one per glyph or per font used,
+    hundreds for a page of a script no font has: they are gathered, one line for the
+    characters printed as empty boxes and one per other font message, with a count."""
 
     def __init__(self):
         super().__init__(logging.WARNING)
         self.errors: list[str] = []
-        self.warnings: list[str] = []
+        self.plain: list[str] = []
+        self.missing: dict[int, None] = {}  # code points drawn as .notdef, in order
+        self.about_fonts: dict[str, int] = {}  # a font message -> how often it came
 
     def emit(self, record):
-        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(record.getMessage())
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            self.errors.append(message)
+        elif record.msg.startswith(".notdef glyph") and len(record.args or ()) == 2:
+            self.missing.setdefault(record.args[1], None)
+        elif "font" in record.msg.lower():
+            self.about_fonts[message] = self.about_fonts.get(message, 0) + 1
+        else:
+            self.plain.append(message)
+
+    @property
+    def warnings(self) -> list[str]:
+        lines = list(self.plain)
+        if self.missing:
+            shown = ", ".join(f"U+{code:04X} {unicodedata.name(chr(code), '')}".rstrip()
+                              for code in list(self.missing)[:8])
+            more = f" and {len(self.missing) - 8} more" if len(self.missing) > 8 else ""
+            lines.append(f"no font has {len(self.missing)} character(s), printed as empty boxes: {shown}{more}")
+        lines += [message + (f" ({count} times)" if count > 1 else "") for message, count in self.about_fonts.items()]
+        return lines
 
 
 class _Steps(logging.Handler):
