@@ -103,6 +103,21 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def _suspended_at(generator: Any, theme: Path) -> tuple[str, int]:
+    """The theme template and line a suspended template generator stands at (the
+    innermost, following `yield from` into included templates); Jinja2 keeps the
+    template of compiled code in its globals as __jinja_template__."""
+    found = ("", 0)
+    while generator is not None and getattr(generator, "gi_frame", None) is not None:
+        frame = generator.gi_frame
+        compiled = frame.f_globals.get("__jinja_template__")
+        if compiled is not None and compiled.filename and is_inside(theme, Path(compiled.filename)):
+            found = (Path(compiled.filename).resolve().relative_to(theme.resolve()).as_posix(),
+                     compiled.get_corresponding_lineno(frame.f_lineno))
+        generator = getattr(generator, "gi_yieldfrom", None)
+    return found
+
+
 def _line_in_theme(error: BaseException, theme: Path) -> tuple[str, int]:
     """The template and line an exception was raised in (Jinja2 rewrites tracebacks so
     that template frames carry the template's own file and line)."""
@@ -122,10 +137,11 @@ def render(theme: Path, shown_as: str, template: str, context: dict[str, Any],
     environment.filters.update(filters or {})
     environment.globals.update(functions or {})  # ours, like the filters: _() and ngettext() of labels.py
     context = {name: plain(value) for name, value in context.items()}
-    pieces, size = [], 0
+    pieces, size, generator = [], 0, None
     try:
         with _time_limit(TEMPLATE_SECONDS):
-            for piece in environment.get_template(template).generate(**context):
+            generator = environment.get_template(template).generate(**context)
+            for piece in generator:
                 pieces.append(piece)
                 size += len(piece)
                 if size > MAX_OUTPUT:
@@ -133,7 +149,11 @@ def render(theme: Path, shown_as: str, template: str, context: dict[str, Any],
     except jinja2.TemplateError as error:
         raise ContentError([_template_problem(error, theme, shown_as)]) from None
     except (_TooLong, RecursionError, MemoryError) as error:
+        # The alarm may land between two pieces, outside any frame of the template: then
+        # the line is where the template's generator stands.
         name, line = _line_in_theme(error, theme)
+        if not line:
+            name, line = _suspended_at(generator, theme)
         raise ContentError([Problem(shown_as + (name or template), line, 0, "",
                                     f"theme template runs away (over {TEMPLATE_SECONDS:.0f} s or "
                                     f"{MAX_OUTPUT // 1_000_000} MB of HTML)",
