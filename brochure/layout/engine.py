@@ -146,37 +146,33 @@ def _options(profile: Profile) -> dict:
 
 class _Collect(logging.Handler):
     """WeasyPrint's own messages: errors (a resource that failed to load) and warnings
-    (CSS it does not support). Its font warnings come one per glyph or per font used,
-    hundreds for a page of a script no font has: they are gathered, one line for the
-    characters printed as empty boxes and one per other font message, with a count."""
+    (CSS it does not support, fonts). Its font warnings come one per glyph or per use of
+    a font, hundreds for a page of a script no font has: the characters drawn as empty
+    boxes are one line, and a warning that comes again is given once with a count."""
 
     def __init__(self):
         super().__init__(logging.WARNING)
         self.errors: list[str] = []
-        self.plain: list[str] = []
         self.missing: dict[int, None] = {}  # code points drawn as .notdef, in order
-        self.about_fonts: dict[str, int] = {}  # a font message -> how often it came
+        self.counted: dict[str, int] = {}  # any other warning -> how often it came, in order
 
     def emit(self, record):
-        message = record.getMessage()
         if record.levelno >= logging.ERROR:
-            self.errors.append(message)
-        elif record.msg.startswith(".notdef glyph") and len(record.args or ()) == 2:
+            self.errors.append(record.getMessage())
+        elif str(record.msg).startswith(".notdef glyph") and len(record.args or ()) == 2:
             self.missing.setdefault(record.args[1], None)
-        elif "font" in record.msg.lower():
-            self.about_fonts[message] = self.about_fonts.get(message, 0) + 1
         else:
-            self.plain.append(message)
+            message = record.getMessage()
+            self.counted[message] = self.counted.get(message, 0) + 1
 
     @property
     def warnings(self) -> list[str]:
-        lines = list(self.plain)
+        lines = [message + (f" ({count} times)" if count > 1 else "") for message, count in self.counted.items()]
         if self.missing:
             shown = ", ".join(f"U+{code:04X} {unicodedata.name(chr(code), '')}".rstrip()
                               for code in list(self.missing)[:8])
             more = f" and {len(self.missing) - 8} more" if len(self.missing) > 8 else ""
             lines.append(f"no font has {len(self.missing)} character(s), printed as empty boxes: {shown}{more}")
-        lines += [message + (f" ({count} times)" if count > 1 else "") for message, count in self.about_fonts.items()]
         return lines
 
 
