@@ -202,8 +202,11 @@ def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, pro
 
 
 def _html(plan: _Plan, found: Catalogue) -> tuple[str, list[str]]:
+    from brochure.content.glyphs import glyph_problems
     from brochure.html.theme import render_html
 
+    if missing := glyph_problems(plan.settings, found.entries, plan.theme):  # never an empty box in the PDF
+        raise ContentError(missing)
     return render_html(plan.settings, found.entries, plan.theme, document_date(found.entries),
                        profile=plan.profile.name, printed_links=plan.profile.purpose.printed_links,
                        bleed_mm=plan.profile.bleed_mm)

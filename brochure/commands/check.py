@@ -15,8 +15,16 @@ from brochure.pdf.profiles import resolve
 
 
 def check_entries(start: Path, allow_remote_images: bool = False) -> Catalogue:
-    """Validate every entry, drafts included, and every local image; renders nothing."""
-    return check_all(load_settings(start), allow_remote_images)
+    """Validate every entry, drafts included, and every local image, and that the theme's
+    fonts have every character they show; renders nothing."""
+    from brochure.content.glyphs import glyph_problems
+    from brochure.content.settings import theme_folder
+
+    settings = load_settings(start)
+    found = check_all(settings, allow_remote_images)
+    if missing := glyph_problems(settings, found.entries, theme_folder(settings)):
+        raise ContentError(missing)
+    return found
 
 
 def pdf_variants(profile_name: str) -> tuple[str, ...]:
