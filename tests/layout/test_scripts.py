@@ -1,0 +1,138 @@
+"""Arabic, Hebrew and Chinese entries print with real glyphs: every glyph the PDF draws
+is one of its font's own (no .notdef, glyph 0, and none of the numbers WeasyPrint
+invents past the font's end for a character it has no glyph for), the script's fonts
+are embedded, and the build says nothing of WeasyPrint's own."""
+
+from __future__ import annotations
+
+import io
+import logging
+import subprocess
+
+import pikepdf
+import pytest
+from conftest import copy_project, run
+
+from brochure.layout.engine import _Collect
+
+ENTRIES = {
+    "entries/2021-03-02-arabic.yaml": (
+        "title: تبادل السياسات مع منسقة الاتحاد الأوروبي\nlang: ar\ndate: 2021-03-02\n"
+        "summary: اجتماع في بروكسل لتنسيق الجهود المشتركة.\nbody: |\n"
+        "  في الحادي عشر من نيسان/أبريل 2019، اجتمع أعضاء الفريق مع منسقة الاتحاد الأوروبي لمكافحة الاتجار "
+        "بالبشر، لتبادل الخبرات حول *حماية الضحايا* وملاحقة الشبكات الإجرامية.\n\n"
+        "  > وأكد المشاركون أن التعاون يظل أساسياً.\n"),
+    "entries/2021-03-03-chinese.yaml": (
+        "title: 欧洲联盟支持西非港口集装箱管制方案\nlang: zh\ndate: 2021-03-03\nbody: |\n"
+        "  2019年4月11日，打击人口贩运机构间协调小组成员在布鲁塞尔举行政策交流会，就保护受害者和打击跨国犯罪网络"
+        "交换了经验。与会者强调，合作“至关重要”。\n"),
+    "entries/2021-03-04-hebrew.yaml": (
+        "title: משרד האומות המאוחדות לסמים ולפשע\nlang: he\ndate: 2021-03-04\nbody: |\n"
+        "  המשרד פרסם היום את הדוח השנתי על סחר בבני אדם.\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project = copy_project("minimal", tmp_path_factory.mktemp("scripts"))
+    for name, text in ENTRIES.items():
+        (project / name).write_text(text, encoding="utf-8")
+    result = run("build", "--force", cwd=project)
+    assert result.exit_code == 0, result.output
+    return project / "build" / "brochure.pdf", result
+
+
+def _glyph_count(font: pikepdf.Dictionary) -> int:
+    """How many glyphs the embedded font program has."""
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.ttLib import TTFont
+
+    descriptor = font.DescendantFonts[0].FontDescriptor
+    program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+    data = program.read_bytes()
+    if program.get("/Subtype") == "/CIDFontType0C":
+        fonts = CFFFontSet()
+        fonts.decompile(io.BytesIO(data), None)
+        return len(fonts[fonts.fontNames[0]].CharStrings)
+    return TTFont(io.BytesIO(data))["maxp"].numGlyphs
+
+
+def _family(font: pikepdf.Dictionary) -> str:
+    from fontTools.ttLib import TTFont
+
+    descriptor = font.DescendantFonts[0].FontDescriptor
+    program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+    if program.get("/Subtype") == "/CIDFontType0C":
+        return str(font.BaseFont)
+    return TTFont(io.BytesIO(program.read_bytes()))["name"].getDebugName(1) or ""
+
+
+def _glyphs_drawn(container, fonts_seen: dict) -> list[tuple[str, int]]:
+    """(font object, glyph id) of every glyph shown, in pages and in their forms."""
+    drawn, font = [], None
+    resources = container.get("/Resources", pikepdf.Dictionary())
+    for operands, operator in pikepdf.parse_content_stream(container):
+        if str(operator) == "Tf":
+            font = resources.Font[str(operands[0])]
+            fonts_seen[font.objgen] = font
+        elif str(operator) in ("Tj", "TJ", "'", '"'):
+            strings = operands[-1] if str(operator) == "TJ" else [operands[-1]]
+            for item in strings:
+                if isinstance(item, pikepdf.String):
+                    data = bytes(item)
+                    drawn += [(font.objgen, int.from_bytes(data[at:at + 2], "big")) for at in range(0, len(data), 2)]
+        elif str(operator) == "Do":
+            form = resources.XObject[str(operands[0])]
+            if form.get("/Subtype") == "/Form":
+                drawn += _glyphs_drawn(form, fonts_seen)
+    return drawn
+
+
+def test_every_glyph_drawn_is_a_real_glyph_of_its_font(built):
+    path, _ = built
+    fonts: dict = {}
+    with pikepdf.open(path) as pdf:
+        drawn = [glyph for page in pdf.pages for glyph in _glyphs_drawn(page.obj, fonts)]
+        counts = {objgen: _glyph_count(font) for objgen, font in fonts.items()}
+        families = {_family(font) for font in fonts.values()}
+    assert drawn
+    wrong = sorted({(str(fonts[objgen].BaseFont), glyph) for objgen, glyph in drawn
+                    if not 0 < glyph < counts[objgen]})
+    assert wrong == [], "glyph 0 (.notdef), or past the font's end: a character with no glyph"
+    assert {"Noto Naskh Arabic", "Noto Sans Arabic", "Noto Serif Hebrew"} <= families
+    assert any("CJK" in family or "--" in family for family in families), families
+
+
+def test_the_script_fonts_are_embedded_and_the_build_says_nothing_of_weasyprint(built):
+    path, result = built
+    listed = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = listed.splitlines()[2:]
+    assert rows and all(" yes yes yes " in row for row in rows), listed  # embedded, subset, with ToUnicode
+    names = " ".join(row.split()[0] for row in rows)
+    assert "BrochureSerif" in names  # Noto Naskh Arabic (the Arabic face's own spelling of the family)
+    assert "Brochure--Serif" in names and "CID Type 0C" in listed  # Noto Serif CJK, a CFF font
+    assert "notdef" not in result.output and "WARNING" not in result.output
+    assert not [line for line in result.stderr.splitlines() if line.startswith("warning:")], result.stderr
+
+
+def test_weasyprint_warnings_are_gathered_one_line_each():
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint.test")
+    logger.addHandler(collect)
+    try:
+        for code in [*range(0x13A0, 0x13AA)] * 20:  # what a page of Cherokee without a font logs
+            logger.warning('.notdef glyph rendered for Unicode string unsupported by fonts: "%s" (U+%04X)',
+                           chr(code), code)
+        for _ in range(30):
+            logger.warning('Unable to subset "%s" with HarfBuzz', "Some Font")
+        logger.warning("Ignored `foo: bar` at 1:1, unknown property.")
+        logger.error("Failed to load image at %r", "x.png")
+    finally:
+        logger.removeHandler(collect)
+    assert collect.warnings == [
+        'Unable to subset "Some Font" with HarfBuzz (30 times)',
+        "Ignored `foo: bar` at 1:1, unknown property.",
+        "no font has 10 character(s), printed as empty boxes: U+13A0 CHEROKEE LETTER A, U+13A1 CHEROKEE LETTER E, "
+        "U+13A2 CHEROKEE LETTER I, U+13A3 CHEROKEE LETTER O, U+13A4 CHEROKEE LETTER U, U+13A5 CHEROKEE LETTER V, "
+        "U+13A6 CHEROKEE LETTER GA, U+13A7 CHEROKEE LETTER KA and 2 more"]
+    assert collect.errors == ["Failed to load image at 'x.png'"]
