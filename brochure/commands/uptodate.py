@@ -1,12 +1,12 @@
 """Is the PDF up to date? A digest of every input, kept in a small file beside it.
 
 The digest covers the brochure's version, the options (the language of a language
-edition among them), brochure.yaml, every entry file (translations too, of every
-language: their names alone decide whether a build may go on), every file of the
-theme, every picture used and the ICC profile: change any byte of them and the
-brochure is built again. Entries and settings are small and
-read whole; pictures can be large, so their digest is reused while their size and
-modification time are those it was computed for (as git does): timestamps only
+edition among them), brochure.yaml and its translations (brochure.LANG.yaml), every
+entry file (translations too, of every language: their names alone decide whether a
+build may go on), every file of the theme, every picture used and the ICC profile:
+change any byte of them and the brochure is built again. Entries and settings are
+small and read whole; pictures can be large, so their digest is reused while their
+size and modification time are those it was computed for (as git does): timestamps only
 ever save re-reading a picture, they never stand in for its content.
 
 The check runs before the entries are read and checked, so it trusts nothing: it
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from brochure import __version__
 from brochure.confine import is_inside, relative_inside
-from brochure.content.settings import SETTINGS_FILE, theme_files
+from brochure.content.settings import SETTINGS_FILE, settings_translations, theme_files
 from brochure.content.yaml_reader import MAX_FILE_BYTES, entry_files
 from brochure.errors import ContentError
 from brochure.files import write_atomically
@@ -136,7 +136,8 @@ def _digest(settings: Settings, theme: Path, profile: Profile, selection: Select
     options = repr((selection, settings.language, profile, shown_output, os.environ.get("SOURCE_DATE_EPOCH", "")))
     digest = hashlib.sha256(f"brochure {__version__}\n{options}\n".encode("utf-8", "surrogateescape"))
     whole: list[tuple[str, Path, int | None]] = [(_key(root, path), path, MAX_FILE_BYTES)
-             for path in [root / SETTINGS_FILE, *entry_files(root / settings.entries_dir)]]
+             for path in [root / SETTINGS_FILE, *settings_translations(root).values(),
+                          *entry_files(root / settings.entries_dir)]]
     whole += [(f"theme/{path.relative_to(theme).as_posix()}", path, None) for path in theme_files(theme)]
     whole += [("icc", profile.icc, None)] if profile.icc else []
     for name, path, limit in whole:

@@ -14,7 +14,13 @@ from pathlib import Path
 from brochure.confine import is_inside, resolve_inside
 from brochure.content.entries import entry_from_document
 from brochure.content.pictures import image_problems
-from brochure.content.settings import SETTINGS_FILE, edition, theme_files
+from brochure.content.settings import (
+    SETTINGS_FILE,
+    edition,
+    settings_translation,
+    settings_translations,
+    theme_files,
+)
 from brochure.content.timeline import select
 from brochure.content.translations import Translation, in_edition, in_order, sort_out, translated_entry, wanted
 from brochure.content.yaml_reader import entry_files, read_yaml
@@ -282,9 +288,18 @@ def catalogue(settings: Settings, selection: Selection, allow_remote_images: boo
 
 
 def check(settings: Settings, allow_remote_images: bool = False) -> Catalogue:
-    """Validate every entry, drafts included, every translation and every local image;
-    renders nothing."""
-    return catalogue(settings, Selection(drafts=True), allow_remote_images, every_translation=True)
+    """Validate every entry, drafts included, every translation (brochure.LANG.yaml
+    too) and every local image; renders nothing."""
+    texts = settings_translations(settings.root)
+    problems = [problem for path in texts.values() for problem in settings_translation(settings.root, path)[1]]
+    try:
+        found = catalogue(settings, Selection(drafts=True), allow_remote_images, every_translation=True)
+    except ContentError as error:
+        raise ContentError(error.problems + problems) from None
+    if problems:
+        raise ContentError(problems)
+    found.translations += [path.name for path in texts.values()]
+    return found
 
 
 def document_date(entries: list[Entry]) -> dt.datetime:
@@ -322,5 +337,6 @@ def input_files(found: Catalogue, theme: Path) -> list[Path]:
     output must never overwrite."""
     settings = found.settings
     cover = settings.cover_image.path if settings.cover_image else None
-    return [settings.root / SETTINGS_FILE, *found.files, *filter(None, [cover, settings.print_options.icc]),
+    return [settings.root / SETTINGS_FILE, *settings_translations(settings.root).values(), *found.files,
+            *filter(None, [cover, settings.print_options.icc]),
             *theme_files(theme)]

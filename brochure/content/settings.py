@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from brochure.confine import is_inside, resolve_inside
-from brochure.content.languages import same
+from brochure.content.languages import TAG, lookup, same
 from brochure.content.schema import schema_problems
 from brochure.content.text import text_problems
 from brochure.content.yaml_reader import read_yaml
@@ -61,11 +61,42 @@ def load_settings(start: Path) -> Settings:
 
 def edition(settings: Settings, language: str) -> Settings:
     """The settings of the `language` edition (build --language): the brochure is in
-    `language`, its entries in translated_from. No language, or the settings' own, is
-    the default edition: the settings as they are."""
+    `language`, its entries in translated_from, and its texts (title, subtitle,
+    publisher, intro, period) those brochure.LANG.yaml gives, if any. No language, or
+    the settings' own, is the default edition: the settings as they are."""
     if not language or settings.translated_from or same(language, settings.language):
         return settings
-    return replace(settings, language=language, translated_from=settings.language)
+    files = settings_translations(settings.root)
+    texts: dict = {}
+    if path := next((files[tag] for tag in lookup(language) if tag in files), None):
+        texts, problems = settings_translation(settings.root, path)
+        if problems:
+            raise ContentError(problems)
+    return replace(settings, language=language, translated_from=settings.language,
+                   **{key: value.strip() for key, value in texts.items()})
+
+
+def settings_translations(root: Path) -> dict[str, Path]:
+    """The brochure.LANG.yaml files beside brochure.yaml, by language (in lower case)."""
+    found: dict[str, Path] = {}
+    for path in sorted(root.glob("brochure.*.yaml")):
+        tag = path.name.removeprefix("brochure.").removesuffix(".yaml")
+        if TAG.fullmatch(tag):
+            found.setdefault(tag.lower(), path)
+    return found
+
+
+def settings_translation(root: Path, path: Path) -> tuple[dict, list[Problem]]:
+    """The texts of brochure.yaml in another language, and their problems."""
+    shown = path.name
+    if not path.is_file() or not is_inside(root, path):
+        return {}, [Problem(shown, 0, 0, "", "is not a plain file inside the project",
+                            "replace it with a plain file of texts, such as title: ...")]
+    document, problems = read_yaml(path, shown, kind="settings")
+    if document is None:
+        return {}, problems
+    problems = schema_problems(document, "settings-translation", shown) + text_problems(document, shown)
+    return document.data, problems
 
 
 def settings_from(document: YamlDocument, root: Path) -> tuple[Settings | None, list[Problem]]:

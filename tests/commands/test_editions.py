@@ -231,3 +231,28 @@ def test_command_line_mistakes_exit_2(tmp_path, arguments, message):
     result = run(*arguments, cwd=project)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_brochure_lang_yaml_gives_the_edition_its_own_title_and_intro(tmp_path):
+    project = make_project(tmp_path)
+    (project / "brochure.fr.yaml").write_text("title: Activités communes\nintro: |\n  Une sélection\n  d'articles.\n"
+                                              "publisher: Bureau d'essai\n", "utf-8")
+    result, report = run_json("build", "--language", "fr", cwd=project)
+    assert result.exit_code == 0, result.output
+    text = _text(Path(report["output"]))
+    assert "Activités communes" in text and "Une sélection" in text and "Joint activities" not in text
+    result, report = run_json("build", cwd=project)
+    assert "Joint activities" in _text(Path(report["output"]))
+    assert run("check", cwd=project).stdout == "4 entries and 3 translations checked: no problems.\n"
+    # A change of it makes the edition again.
+    (project / "brochure.fr.yaml").write_text("title: Activités conjointes\n", "utf-8")
+    result, report = run_json("build", "--language", "fr", cwd=project)
+    assert not report["up_to_date"] and "Activités conjointes" in _text(Path(report["output"]))
+    # It holds texts only, checked as brochure.yaml is.
+    (project / "brochure.fr.yaml").write_text("title: Activités\ntheme: autre\n", "utf-8")
+    for command in (["build", "--language", "fr"], ["check"]):
+        result = run(*command, cwd=project)
+        assert result.exit_code == 1, command
+        assert result.stderr.splitlines()[0] == ("brochure.fr.yaml:2:1: theme: unknown field 'theme' (known fields: "
+                                                 "intro, period, publisher, subtitle, title)")
+    assert run("build", cwd=project).exit_code == 0

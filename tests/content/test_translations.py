@@ -153,3 +153,13 @@ def test_the_setting_for_a_missing_translation_is_checked(tmp_path):
         load_settings(root)
     assert [str(problem) for problem in raised.value.problems] == [
         "brochure.yaml:4:12: translations.missing: 'english' is not allowed (use one of: leave-out, original)"]
+
+
+def test_brochure_lang_yaml_gives_the_texts_of_an_edition_looked_up_as_entries_are(tmp_path):
+    root = project(tmp_path, a=english("A"), a__fr="title: A fr\n")
+    (root / "brochure.fr.yaml").write_text("title: T en français\nsubtitle: ' Sous-titre '\n", "utf-8")
+    settings = edition(root, "fr-BE").settings
+    assert (settings.title, settings.subtitle, settings.language, settings.translated_from) == (
+        "T en français", "Sous-titre", "fr-BE", "en")
+    assert edition(root, "").settings.title == "T"
+    assert edition(root, "de").settings.title == "T"
