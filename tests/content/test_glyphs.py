@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import PREVIOUS_PDF, REPO, copy_project, run, with_previous_pdf
 
-from brochure.content import glyphs
+from brochure.content import fontfaces, glyphs
 from brochure.model import Entry, Settings
 
 THEME = REPO / "brochure" / "styles" / "default"
@@ -58,7 +58,7 @@ def test_every_script_of_the_un_languages_and_more_has_a_face():
 
 
 def test_the_theme_faces_are_read_from_its_stylesheets():
-    faces = glyphs.font_faces(THEME)
+    faces = fontfaces.font_faces(THEME)
     families = {face.family for face in faces}
     assert families == {"brochureserif", "brochuresans"}  # as fontconfig compares names: no case, no spaces
     assert {face.file.name for face in faces if face.file} >= {"NotoSerif-Regular.ttf", "NotoNaskhArabic-Bold.ttf",
@@ -120,3 +120,17 @@ def test_the_check_is_fast_for_2000_entries():
     began = time.perf_counter()
     assert glyphs.glyph_problems(settings, entries, THEME) == []
     assert time.perf_counter() - began < 0.25  # about 10 ms here for 2.4 MB of text
+
+
+def test_a_translation_is_told_at_its_own_lines_and_what_it_takes_at_its_entry(project):
+    character = _no_font_has()
+    (project / ENTRY).write_text(f"title: T\ndate: 2021-03-01\nbody: Text.\nsource: {{name: 'Office {character}'}}\n",
+                                 encoding="utf-8")
+    translation = ENTRY.replace(".yaml", ".fr.yaml")
+    (project / translation).write_text(f"title: Titre {character}\nbody: Texte.\n", encoding="utf-8")
+    result = run("build", "--language", "fr", cwd=project)
+    assert result.exit_code == 1, result.output
+    code = f"U+{ord(character):04X}"
+    assert f"{translation}:1:14: title: '{character}' ({code}" in result.stderr, result.stderr
+    # the source's name is the entry's own, not translated: told where it is written
+    assert f"{ENTRY}:4:24: source.name: '{character}' ({code}" in result.stderr, result.stderr
