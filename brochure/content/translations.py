@@ -62,8 +62,8 @@ def sort_out(files: list[Path], shown: Callable[[Path], str]) -> tuple[list[Path
 def wanted(translations: list[Translation], language: str) -> list[Translation]:
     """The translations a build reads: for an edition, the one that serves `language`
     best for each entry (fr-BE, else fr); "*": every one (brochure check); "": none."""
-    if language == "*" or not language:
-        return list(translations) if language else []
+    if language in ("*", ""):
+        return list(translations) if language == "*" else []
     best: dict[Path, tuple[int, Translation]] = {}
     order = lookup(language)
     for translation in translations:
