@@ -58,7 +58,8 @@ class Coverage:
 def theme_coverage(theme: Path) -> Coverage:
     """The coverage of the theme's faces, read again only when a stylesheet or a font changes."""
     stamp = tuple((path.as_posix(), path.stat().st_mtime_ns, path.stat().st_size) for path in sorted(theme.rglob("*"))
-                  if path.suffix.lower() in {".css", ".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2"})
+                  if path.suffix.lower() in {".css", ".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2"}
+                  and path.is_file() and is_inside(theme, path))
     return _coverage(theme, stamp)
 
 
@@ -90,9 +91,10 @@ def _character_class(ranges: Ranges) -> str:
 
 
 def font_faces(theme: Path) -> list[Face]:
-    """The @font-face rules of every stylesheet of the theme."""
+    """The @font-face rules of every stylesheet that really lies in the theme (a link out
+    of it is never read, as the build never reads one)."""
     faces = []
-    for css in sorted(theme.rglob("*.css")):
+    for css in sorted(path for path in theme.rglob("*.css") if is_inside(theme, path) and path.is_file()):
         text = re.sub(r"/\*.*?\*/", "", css.read_text("utf-8", errors="replace"), flags=re.DOTALL)
         for block in re.findall(r"@font-face\s*\{([^}]*)\}", text):
             descriptors = dict(_descriptor(part) for part in block.split(";") if ":" in part)
