@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, REPO, page_texts, run, run_json, squash
+from conftest import DATA, REPO, copy_project, page_texts, run, run_json, squash
 
 # Four entries; the first two have a French translation.
 ENGLISH = {
@@ -256,3 +256,15 @@ def test_brochure_lang_yaml_gives_the_edition_its_own_title_and_intro(tmp_path):
         assert result.stderr.splitlines()[0] == ("brochure.fr.yaml:2:1: theme: unknown field 'theme' (known fields: "
                                                  "intro, period, publisher, subtitle, title)")
     assert run("build", cwd=project).exit_code == 0
+
+
+def test_the_seed_brochure_is_the_same_with_translations_beside_its_entries(tmp_path, seed_pdf):
+    project = copy_project("seed", tmp_path)
+    for path in sorted((project / "entries").glob("*.yaml"))[:3]:
+        path.with_name(f"{path.stem}.fr.yaml").write_text("title: Un article traduit\n", "utf-8")
+    result = run("build", "-q", "-o", str(tmp_path / "seed.pdf"), cwd=project)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "seed.pdf").read_bytes() == seed_pdf.read_bytes()
+    result, report = run_json("build", "--language", "fr", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert [item["title"] for item in report["included"]] == ["Un article traduit"] * 3
