@@ -118,9 +118,6 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
     start = start_folder(ctx, project_dir, output_format)
     selection = selection_of(since, until, tags, drafts, language)
     target, web = output_path(output, since, until, output_format, language)
-    if web and language:
-        raise click.BadParameter("language editions are PDF only: the web edition has none yet",
-                                 param_hint="--language")
     if self_contained and not web:
         raise click.BadParameter("goes with --format html (or -o ….html)", param_hint="--self-contained")
     if web and profile:

@@ -8,9 +8,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from brochure.commands.build import WEB_SUFFIXES
+from brochure.commands.build import WEB_SUFFIXES, default_output
 from brochure.content.catalogue import Excluded, document_date, input_files, selected
-from brochure.content.settings import load_settings, theme_folder
+from brochure.content.settings import edition, load_settings, theme_folder
 from brochure.files import checked_output, remove, write_atomically
 from brochure.model import Entry, Image, Selection
 
@@ -36,11 +36,11 @@ def build_web(start: Path, selection: Selection, output: Path | None = None, sel
     from brochure.html.theme import render_html
 
     began = time.monotonic()
-    settings = load_settings(start)
+    settings = edition(load_settings(start), selection.language)  # a language edition's, with --language
     found = selected(settings, selection, allow_remote_images)
     entries, timings = found.entries, found.timings
     theme = theme_folder(settings)
-    target = checked_output(output or settings.root / Path(settings.output).with_suffix(".html"),
+    target = checked_output(output or default_output(settings).with_suffix(".html"),
                             input_files(found, theme), WEB_SUFFIXES)
     folder_name = f"{target.stem}_files"
     pictures: dict[str, Path] = {}  # name beside the HTML -> source image

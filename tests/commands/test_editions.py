@@ -222,7 +222,6 @@ def test_the_language_and_the_translations_are_inputs_of_the_up_to_date_check(tm
 @pytest.mark.parametrize(("arguments", "message"), [
     (["build", "--language", "fr_FR"], "Invalid value for '--language': 'fr_FR' is not a language tag"),
     (["build", "-o", "b-{language}.pdf"], "Invalid value for -o: {language} needs --language"),
-    (["build", "--language", "fr", "--format", "html"], "Invalid value for --language: language editions are PDF"),
     (["list", "--untranslated", "fr", "--excluded"], "Invalid value for --untranslated: shows one list"),
     (["list", "--untranslated", "fr", "--language", "de"], "Invalid value for --untranslated: shows one list"),
 ])
@@ -231,6 +230,17 @@ def test_command_line_mistakes_exit_2(tmp_path, arguments, message):
     result = run(*arguments, cwd=project)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_the_web_edition_has_language_editions_too(tmp_path):
+    project = make_project(tmp_path)
+    result = run("build", "--language", "fr", "--format", "html", cwd=project)
+    assert result.exit_code == 0, result.output
+    html = (project / "build" / "brochure.fr.html").read_text("utf-8")
+    assert '<html lang="fr" dir="ltr">' in html and "Sommaire" in html and "mars 2021" in html
+    assert all(title.replace("'", "&#39;") in html for title in FRENCH.values())
+    assert ENGLISH["2021-01-20-youth-forum"] not in html
+    assert not (project / "build" / "brochure.html").exists()
 
 
 def test_brochure_lang_yaml_gives_the_edition_its_own_title_and_intro(tmp_path):
