@@ -160,3 +160,26 @@ def test_weasyprint_warnings_are_gathered_one_line_each():
         "U+13A2 CHEROKEE LETTER I, U+13A3 CHEROKEE LETTER O, U+13A4 CHEROKEE LETTER U, U+13A5 CHEROKEE LETTER V, "
         "U+13A6 CHEROKEE LETTER GA, U+13A7 CHEROKEE LETTER KA and 2 more"]
     assert collect.errors == ["Failed to load image at 'x.png'"]
+
+
+def test_a_face_is_added_only_when_the_document_has_a_character_in_its_range():
+    from types import SimpleNamespace
+
+    from brochure.layout.engine import _faces_in_use
+
+    added = []
+
+    class Recording:
+        def add_font_face(self, rule_descriptors, url_fetcher):
+            added.append(rule_descriptors["font_family"])
+
+    def face(family, *spans):
+        return {"font_family": family, "unicode_range": [SimpleNamespace(start=low, end=high) for low, high in spans]}
+
+    fonts = _faces_in_use(Recording, "<p>An English brochure – 2019</p>")
+    fonts.add_font_face({"font_family": "Latin"}, None)  # no unicode-range: always added
+    fonts.add_font_face(face("CJK", (0x4E00, 0x9FFF), (0x3000, 0x303F)), None)  # 20 MB a face: not needed here
+    fonts.add_font_face(face("Arabic", (0x0600, 0x06FF), (0x20, 0x20)), None)  # has the space: added
+    assert added == ["Latin", "Arabic"]
+    _faces_in_use(Recording, "<p>联合国</p>").add_font_face(face("CJK", (0x4E00, 0x9FFF)), None)
+    assert added[-1] == "CJK"
