@@ -8,6 +8,7 @@ faces (2000 entries: about 10 ms); only those few are looked up among the system
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -69,7 +70,7 @@ def entry_texts(entry: Entry) -> Iterator[tuple[Location, str]]:
     """Every text of an entry the brochure prints (the picture's alt text is not shown)."""
     yield ("title",), entry.title
     yield ("summary",), entry.summary
-    yield ("body",), entry.body
+    yield ("body",), _markdown(entry.body)
     if entry.image:
         yield ("image", "caption"), entry.image.caption
         yield ("image", "credit"), entry.image.credit
@@ -80,10 +81,17 @@ def entry_texts(entry: Entry) -> Iterator[tuple[Location, str]]:
 
 
 def settings_texts(settings: Settings) -> Iterator[tuple[Location, str]]:
-    for name in ("title", "subtitle", "publisher", "intro", "period"):
+    for name in ("title", "subtitle", "publisher", "period"):
         yield (name,), getattr(settings, name)
+    yield ("intro",), _markdown(settings.intro)
     if settings.cover_image:
         yield ("cover", "credit"), settings.cover_image.credit
+
+
+def _markdown(text: str) -> str:
+    """Markdown's text with its character references (&#x13A0;, &hearts;) as the
+    characters they print, after the text as written."""
+    return text + "\n" + html.unescape(text) if "&" in text else text
 
 
 def _message(character: str, coverage: Coverage) -> str:

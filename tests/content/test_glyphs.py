@@ -134,3 +134,12 @@ def test_a_translation_is_told_at_its_own_lines_and_what_it_takes_at_its_entry(p
     assert f"{translation}:1:14: title: '{character}' ({code}" in result.stderr, result.stderr
     # the source's name is the entry's own, not translated: told where it is written
     assert f"{ENTRY}:4:24: source.name: '{character}' ({code}" in result.stderr, result.stderr
+
+
+def test_a_character_reference_in_markdown_is_the_character_it_prints(project):
+    character = _no_font_has()
+    (project / ENTRY).write_text(f"title: T\ndate: 2021-03-01\nbody: 'Markdown prints &#x{ord(character):X}; as it'\n",
+                                 encoding="utf-8")
+    result = run("check", cwd=project)
+    assert result.exit_code == 1
+    assert f"{ENTRY}:3:7: body: '{character}' (U+{ord(character):04X}" in result.stderr, result.stderr
