@@ -183,3 +183,13 @@ def test_a_face_is_added_only_when_the_document_has_a_character_in_its_range():
     assert added == ["Latin", "Arabic"]
     _faces_in_use(Recording, "<p>联合国</p>").add_font_face(face("CJK", (0x4E00, 0x9FFF)), None)
     assert added[-1] == "CJK"
+
+
+def test_the_fetcher_reads_a_system_font_fontconfig_lists_and_no_other_file():
+    from brochure.layout.engine import _system_font
+
+    listed = subprocess.run(["fc-match", "--format", "%{file}", ":postscriptname=NotoSerifCJKsc-Regular"],
+                            capture_output=True, text=True).stdout
+    assert _system_font(f"file://{listed}") is not None, listed
+    assert _system_font("file:///etc/hostname") is None
+    assert _system_font("file:///etc/passwd") is None
