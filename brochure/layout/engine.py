@@ -45,6 +45,7 @@ from brochure.layout.internals import (
     placed_images,
     remember_page_references,
     remove_font_files,
+    settle_right_to_left_lines,
 )
 from brochure.model import ASSET_ORIGIN, PROJECT_URL, THEME_URL
 from brochure.pdf.profiles import Profile
@@ -224,6 +225,7 @@ def load_weasyprint():
     import weasyprint
 
     remember_page_references()
+    settle_right_to_left_lines()
     return weasyprint
 
 

@@ -53,3 +53,40 @@ def test_remembered_page_references_give_the_same_bytes():
         pydyf.PDF.page_references = remembered
     assert len(plain) > 10_000 and faster == plain
     assert remembered.fget is not remembered.fget.built.fget  # the remembering one was used
+
+
+def test_right_to_left_lines_are_laid_out_once_and_look_the_same():
+    """WeasyPrint 70 set every right-to-left line twice; with the fixed test each line
+    is set once, and the pages are the same to the pixel."""
+    import pypdfium2
+    from weasyprint.layout import inline
+
+    from brochure.layout.engine import load_weasyprint
+
+    load_weasyprint()
+    fixed = inline.get_next_linebox
+    assert fixed.settles_right_to_left
+    naskh = internals.Path(__file__).resolve().parents[2] / "brochure/styles/default/fonts/NotoNaskhArabic-Regular.ttf"
+    html = (f'<html lang="ar" dir="rtl"><style>@font-face {{ font-family: N; src: url({naskh.as_uri()}) }}'
+            "body { font-family: N; columns: 2 } .f { float: left; width: 30mm; height: 20mm }</style>"
+            '<div class="f"></div><p>' + "يدرّب برنامج مراقبة الحاويات وحدات مشتركة لمراقبة الموانئ في سبعين بلداً. " * 30
+            + "</p></html>")
+    splits, pixels = {}, {}
+    real_split = inline.split_inline_box
+    for name, function in (("fixed", fixed), ("original", fixed.original)):
+        count = [0]
+
+        def counting(*args, count=count, **kwargs):
+            count[0] += 1
+            return real_split(*args, **kwargs)
+
+        inline.get_next_linebox, inline.split_inline_box = function, counting
+        try:
+            data = weasyprint.HTML(string=html).write_pdf()
+        finally:
+            inline.get_next_linebox, inline.split_inline_box = fixed, real_split
+        splits[name] = count[0]
+        page = pypdfium2.PdfDocument(data)[0]
+        pixels[name] = page.render(scale=1).to_pil().tobytes()
+    assert pixels["fixed"] == pixels["original"]
+    assert splits["original"] > 1.4 * splits["fixed"], splits  # twice, but for lines beside the float
