@@ -178,3 +178,25 @@ def test_arabic_running_head_is_on_the_right(brochures):
     [head] = [line for line in _lines(brochures["ar", "screen"], 2)
               if title_start in line[2] or title_start[::-1] in line[2]][:1]
     assert head[0] > 595 / 2  # the title of the brochure runs in the right-hand corner
+
+
+def test_words_the_brochure_makes_in_a_script_no_font_has_are_refused(tmp_path):
+    """Entries in English, the brochure in Hindi: the dates and the count come out in
+    Devanagari, which no font of the theme (or of a fresh Debian) has. Refused, naming
+    the language setting, rather than printed as empty boxes."""
+    project = _project(tmp_path, "en")
+    settings = project / "brochure.yaml"
+    settings.write_text(settings.read_text().replace("language: en", "language: hi"))
+    result = run("build", "-o", "hi.pdf", cwd=project)
+    assert result.exit_code == 1, result.output
+    assert "brochure.yaml: language: the dates, labels or theme text in 'hi' need characters no font has" \
+        in result.stderr and "DEVANAGARI" in result.stderr
+    assert not (project / "hi.pdf").exists()
+
+
+def test_a_regional_edition_of_the_brochures_own_language_keeps_every_item(tmp_path):
+    project = _project(tmp_path, "en")
+    result = run("build", "--language", "en-GB", "-o", "gb.pdf", cwd=project)
+    assert result.exit_code == 0, result.output
+    text = squash(" ".join(page_texts(project / "gb.pdf")))
+    assert all(title in text for title in TEXTS["en"]["titles"])

@@ -5,6 +5,7 @@ brochure.yaml for the cover, the theme for a stylesheet.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,5 +104,11 @@ def raise_render_problems(result: PdfResult, settings: Settings, theme: Path, pi
     problems += [Problem(next((file for url, file in owners.items() if url in message), theme_name),
                          0, 0, "", message, "") for message in result.errors
                  if not any(url in message for url in result.refused)]
+    if result.missing:  # the entries' own text was checked before; this is text the brochure made
+        shown = ", ".join(f"U+{code:04X} {unicodedata.name(chr(code), '')}".rstrip() for code in result.missing[:6])
+        problems.append(Problem(SETTINGS_FILE, 0, 0, "language", f"the dates, labels or theme text in "
+                                f"{settings.language!r} need characters no font has ({shown}): they would print "
+                                "as empty boxes", "install a font for that script (README: Fonts and scripts), "
+                                "or give the theme one"))
     if problems:
         raise ContentError(problems)

@@ -95,7 +95,7 @@ def in_edition(entries: list[Entry], translations: Mapping[str, Entry | Left], l
             result.append(translation)
         elif translation is not None:
             left_out.append(translation)
-        elif serves(entry, language):
+        elif serves(replace(entry, lang=entry.lang or entries_language), language):  # en-GB of an en brochure
             result.append(entry)
         else:
             missing.add(entry.file)

@@ -40,7 +40,14 @@ def _translations(language: str):
     from babel.support import NullTranslations, Translations
 
     locale = locale_of(language)
-    for name in (str(locale), locale.language):
+    # A catalogue of the language alone is written in its usual script: zh in Simplified
+    # characters. zh-Hant (zh-TW, zh-HK) gets its own catalogue, or English, never that.
+    names = [str(locale)]
+    if locale.script:
+        names.append(f"{locale.language}_{locale.script}")
+    if not locale.script or locale.script == _default_script(locale.language):
+        names.append(locale.language)
+    for name in names:
         po = LOCALES.joinpath(name, "LC_MESSAGES", "brochure.po")
         if po.is_file():
             with po.open("rb") as file:
@@ -52,9 +59,13 @@ def _translations(language: str):
     return NullTranslations()
 
 
-def known_languages() -> list[str]:
-    """The languages the default theme's labels are translated into."""
-    return sorted(item.name for item in LOCALES.iterdir() if item.joinpath("LC_MESSAGES", "brochure.po").is_file())
+def _default_script(language: str) -> str:
+    """The script a language is written in when its tag names none (zh: Hans)."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(language, "")
+    parts = likely.split("_")
+    return parts[1] if len(parts) > 2 else ""
 
 
 def _formatted(text: str, values: dict[str, Any]) -> Markup:
@@ -85,7 +96,10 @@ def number(value: int | float, language: str) -> str:
 
 def quotes(language: str) -> tuple[str, ...]:
     """Opening and closing marks, then the inner pair, for markdown's smart quotes."""
-    return tuple(_QUOTES.get(locale_of(language).language, _QUOTES["en"]))
+    locale = locale_of(language)
+    if locale.language == "zh" and locale.script == "Hant":
+        return tuple("「」『』")  # Traditional Chinese uses corner brackets
+    return tuple(_QUOTES.get(locale.language, _QUOTES["en"]))
 
 
 def direction(language: str) -> str:

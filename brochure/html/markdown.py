@@ -23,7 +23,11 @@ _ADDRESS = re.compile(r"(?:https?://|www\.|mailto:)[^\s<>\u2066\u2069]+[^\s<>.,;
 
 
 def isolated(text: str) -> str:
-    return f"{LRI}{text}{PDI}"
+    """`text` as a left-to-right run isolated from the text round it. A LEFT-TO-RIGHT
+    MARK inside each end keeps its order when the line breaks at one of its ends
+    (WeasyPrint sets the continuation of a broken line without the opening isolate; a
+    break inside an address still reorders that line's part)."""
+    return f"{LRI}\u200e{text}\u200e{PDI}"
 
 
 def _isolate_runs(tokens) -> None:

@@ -119,6 +119,8 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
         period = format_period(min(e.date for e in entries), max(e.last_day for e in entries), language)
     keywords = sorted({tag for entry in entries for tag in entry.tags})
     writing = direction(language)  # ltr or rtl
+    # printed addresses are isolated wherever some text runs right to left
+    addresses = "rtl" if any(item["dir"] == "rtl" for item in items) else writing
     html = render(theme, f"styles/{settings.theme}/", template, dict(
             profile=profile,
             chunk=part == "chunk",
@@ -138,7 +140,7 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
             page_width=PAGE_SIZES[settings.page_size][0],
             page_height=PAGE_SIZES[settings.page_size][1],
             version=__version__,
-        ), {"printed_url": _printed_url_for(writing), "css_string": css_string}, template_globals(language),
+        ), {"printed_url": _printed_url_for(addresses), "css_string": css_string}, template_globals(language),
         trim_blocks=True, lstrip_blocks=True)
     if part != "whole":
         html = html.replace('href="#', f'href="{GOTO_URL}')

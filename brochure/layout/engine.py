@@ -66,6 +66,7 @@ class PdfResult:
     refused: list[str] = field(default_factory=list)  # addresses the fetcher would not read
     timings: dict[str, float] = field(default_factory=dict)  # layout, writing: seconds
     images: list[PlacedImage] = field(default_factory=list)
+    missing: list[int] = field(default_factory=list)  # characters drawn as empty boxes (no font has them)
 
 
 def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], substitutes: dict[str, bytes],
@@ -315,4 +316,4 @@ def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, pro
         if steps:
             weasyprint.PROGRESS_LOGGER.removeHandler(steps)
     return PdfResult(data, len(document.pages), first_pages, collect.warnings, collect.errors, refused,
-                     {"layout": laid_out - began, "writing": written - laid_out}, images)
+                     {"layout": laid_out - began, "writing": written - laid_out}, images, list(collect.missing))

@@ -164,7 +164,8 @@ def _joined(joiner: Joiner, front: PdfResult, parts: list[PdfResult], numbers: l
                      sorted({e for part in every for e in part.errors}),
                      sorted({r for part in every for r in part.refused}),
                      {"layout": max(part.timings["layout"] for part in every),
-                      "writing": max(part.timings["writing"] for part in every)}, images)
+                      "writing": max(part.timings["writing"] for part in every)}, images,
+                     sorted({code for part in every for code in part.missing}))
 
 
 def _first_pages(parts: list[PdfResult], starts: list[int], item_ids: list[str]) -> dict[str, int]:
