@@ -68,6 +68,47 @@ class PrintOptions:
 
 
 @dataclass(frozen=True)
+class BrandLogo:
+    """A logo of the brand (_brand.yml's logo:), checked and inside the project."""
+
+    src: str  # as written in the brand
+    path: Path
+    alt: str = ""
+    where: tuple[int, int] = field(default=(0, 0), compare=False)  # line, column in the brand's file
+    field: str = "logo"  # the brand's key naming it: logo.medium, logo.images.cover, ...
+
+
+@dataclass(frozen=True)
+class BrandFont:
+    """A font file of the brand (typography.fonts with source: file)."""
+
+    family: str
+    path: Path
+    weight: str = "400"  # a CSS font-weight, or a range "100 900"
+    style: str = "normal"
+
+
+@dataclass(frozen=True)
+class Brand:
+    """The organisation's look, read from Posit's brand.yml (content/brand.py). Colours
+    are sRGB, 0..1; `print_colours` are DeviceCMYK, derived for the press by the build
+    (pdf/brand_colours.py) or given in the brand (defaults.brochure.cmyk)."""
+
+    file: str  # where the brand is written: _brand.yml, or brochure.yaml for brand: inline
+    name: str = ""
+    logo: BrandLogo | None = None  # the cover's: logo.images.cover, else large, medium, small
+    logos: tuple[BrandLogo, ...] = ()  # every logo the brand names
+    colours: dict[str, tuple[float, ...]] = field(default_factory=dict, compare=False, hash=False)
+    cmyk: dict[str, tuple[float, ...]] = field(default_factory=dict, compare=False, hash=False)
+    print_colours: dict[str, tuple[float, ...]] = field(default_factory=dict, compare=False, hash=False)
+    fonts: tuple[BrandFont, ...] = ()
+    base_family: str = ""  # typography.base: a family of `fonts`
+    headings_family: str = ""
+    warnings: tuple[str, ...] = ()  # what brochure does not use, told once
+    files: tuple[Path, ...] = ()  # the brand's file and every file it names: inputs of the build
+
+
+@dataclass(frozen=True)
 class Settings:
     """brochure.yaml. Each default is written here, once: what the file leaves out."""
 
@@ -92,6 +133,7 @@ class Settings:
     # translation: leave-out, or original (the item in its own language).
     translations_missing: str = "leave-out"
     translated_from: str = ""  # a language edition (build --language): the language of the entries
+    brand: Brand | None = None  # _brand.yml, or brand: in brochure.yaml
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,7 @@ def build(start: Path, options: BuildOptions, progress: Progress = _quiet) -> Bu
     from brochure.commands import uptodate
     from brochure.layout.engine import load_weasyprint
     from brochure.layout.processes import Here, StandBy
+    from brochure.pdf.brand_colours import branded
 
     began = time.monotonic()
     jobs = options.jobs or os.cpu_count() or 1
@@ -99,6 +100,7 @@ def build(start: Path, options: BuildOptions, progress: Progress = _quiet) -> Bu
         read_from = time.time_ns()  # an input saved from now on may not be in this PDF: no stamp then
         settings = edition(load_settings(start), options.selection.language)
         profile = resolve(options.profile or settings.profile, settings)
+        settings = branded(settings, profile)  # the brand's colours for this profile's press
         plan = _Plan(settings, profile, theme_folder(settings), options.output or default_output(settings))
         # Remote pictures cannot be vouched for, so they always build.
         vouched = not options.allow_remote_images
@@ -114,6 +116,7 @@ def build(start: Path, options: BuildOptions, progress: Progress = _quiet) -> Bu
             pictures = [settings.root / item["picture"] for item in report.included if item.get("picture")]
             if settings.cover_image and settings.cover_image.path:
                 pictures.append(settings.cover_image.path)
+            pictures += settings.brand.files if settings.brand else ()  # _brand.yml, its logos and fonts
             uptodate.write_stamp(settings, plan.theme, profile, options.selection, report.output, pictures,
                                  report.summary(), previous, read_from)
         return report
@@ -122,7 +125,7 @@ def build(start: Path, options: BuildOptions, progress: Progress = _quiet) -> Bu
 def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, progress: Progress,
                       began: float) -> BuildReport:
     from brochure.commands import blame
-    from brochure.commands.pictures import backdrops, prepare_pictures
+    from brochure.commands.pictures import backdrops, brand_pictures, prepare_pictures
     from brochure.layout import parts  # WeasyPrint is heavy: only builds pay for it
     from brochure.pdf.finish import finish
 
@@ -133,7 +136,7 @@ def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, pro
     progress("Rendering HTML")
     stage = time.monotonic()
     target = checked_output(plan.output, input_files(found, plan.theme))
-    pictures = blame.pictures(settings, entries)
+    pictures = blame.pictures(settings, entries) + brand_pictures(settings)
     html, item_ids = _html(plan, found)
     progress("Preparing images")
     ready = prepare_pictures(settings, profile, pictures)
@@ -155,7 +158,7 @@ def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, pro
         return result
 
     result = lay_out()
-    warnings = list(result.warnings)
+    warnings = list(result.warnings) + list(settings.brand.warnings if settings.brand else ())
     scales: dict[str, float] = {}
     if profile.purpose.press:
         problems, scales = blame.resolution_problems(pictures, result.images, profile)

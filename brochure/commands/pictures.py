@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 
 from brochure.commands.blame import Picture
 from brochure.content.settings import SETTINGS_FILE
+from brochure.content.svg import is_svg
 from brochure.errors import ContentError, Problem
+from brochure.html.theme import asset_url
 from brochure.layout.internals import PlacedImage, image_id
 from brochure.model import Settings
 from brochure.pdf.pictures import WHITE, BlankPicture, Target, has_transparency, needs_preparing, prepared
 from brochure.pdf.profiles import Profile
+from brochure.pdf.svg import UnprintableSvg, press_svg
 
 
 @dataclass
@@ -29,6 +32,16 @@ def prepare_pictures(settings: Settings, profile: Profile, pictures: list[Pictur
     scales, backdrops = scales or {}, backdrops or {}
     done, problems = PreparedPictures(), []
     for picture in pictures:
+        if is_svg(picture.path):
+            # Vectors everywhere; for the press, the same SVG with its colours in CMYK.
+            if profile.purpose.press and profile.icc and picture.url not in done.substitutes:
+                try:
+                    done.substitutes[picture.url] = press_svg(picture.path.read_bytes(), profile.icc)
+                except UnprintableSvg as error:
+                    problems.append(Problem(picture.file, *picture.where, _field(picture),
+                                            f"picture {picture.src!r} {error} ({profile.name})",
+                                            "export the picture again for print"))
+            continue
         target = Target(profile.icc if profile.purpose.press else None, profile.keeps_transparency,
                         backdrops.get(picture.url, WHITE), scales.get(picture.url, 1.0))
         if picture.url in done.substitutes or not needs_preparing(picture.path, target):
@@ -36,8 +49,7 @@ def prepare_pictures(settings: Settings, profile: Profile, pictures: list[Pictur
         try:
             result = prepared(settings.root, picture.path, target)
         except BlankPicture as error:
-            field_name = "cover.image" if picture.file == SETTINGS_FILE else "image.src"
-            problems.append(Problem(picture.file, *picture.where, field_name, f"image {picture.src!r} {error} "
+            problems.append(Problem(picture.file, *picture.where, _field(picture), f"image {picture.src!r} {error} "
                                     f"({profile.name})", "export it again as an 8-bit RGB JPEG or PNG"))
             continue
         done.substitutes[picture.url] = result.data
@@ -46,6 +58,20 @@ def prepare_pictures(settings: Settings, profile: Profile, pictures: list[Pictur
     if problems:
         raise ContentError(problems)
     return done
+
+
+def _field(picture: Picture) -> str:
+    return "cover.image" if picture.file == SETTINGS_FILE else "logo" if picture.url.endswith("#logo") else "image.src"
+
+
+def brand_pictures(settings: Settings) -> list[Picture]:
+    """The brand's logos the theme may show (the cover's), as pictures of the build:
+    prepared for the profile, counted in the PDF's identity and the up-to-date check."""
+    brand = settings.brand
+    if brand is None or brand.logo is None:
+        return []
+    logo = brand.logo
+    return [Picture(logo.path, asset_url(settings, logo.path) + "#logo", brand.file, logo.src, logo.where)]
 
 
 def backdrops(pictures: list[Picture], placed: list[PlacedImage],
@@ -58,6 +84,7 @@ def backdrops(pictures: list[Picture], placed: list[PlacedImage],
     found: dict[str, tuple[str, tuple[float, ...]]] = {}
     for image in sorted(placed, key=lambda image: image.page):
         picture = by_id.get(image.image_id)
-        if picture and picture.url not in found and image.backdrop != WHITE and has_transparency(picture.path):
+        if picture and picture.url not in found and image.backdrop != WHITE and not is_svg(picture.path) \
+                and has_transparency(picture.path):
             found[picture.url] = image.backdrop
     return found

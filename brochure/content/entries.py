@@ -14,7 +14,7 @@ from brochure.content.text import text_problems
 from brochure.errors import Problem
 from brochure.model import Entry, Image, Link, Source, YamlDocument
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg"}  # SVG: checked by content/svg.py
 
 def _real_date(document: YamlDocument, key: str, shown_as: str, problems: list[Problem]) -> dt.date | None:
     text = document.data.get(key)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from brochure.content.settings import SETTINGS_FILE
+from brochure.content.svg import is_svg, svg_trouble
 from brochure.errors import Problem
 from brochure.model import Entry, Image
 
@@ -18,15 +19,20 @@ PILLOW_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "MPO"}  # what WeasyPrint embeds
 
 
 def image_problems(entries: list[Entry], cover: Image | None = None) -> list[Problem]:
-    """Every local picture Pillow cannot read in full: those of the entries, and the
-    cover picture of brochure.yaml, which is printed the same way and so passes the
-    same checks (located at its line there)."""
+    """Every local picture Pillow cannot read in full, or SVG that is not a safe,
+    self-contained drawing (content/svg.py): those of the entries, and the cover picture
+    of brochure.yaml, which is printed the same way and so passes the same checks
+    (located at its line there)."""
     named = [(entry.file, "image.src", entry.image) for entry in entries if entry.image]
     if cover:
         named.append((SETTINGS_FILE, "cover.image", cover))
     problems = []
     for file, field, image in named:
-        if image.path and (trouble := _unreadable(image.path)):
+        if image.path and (trouble := svg_trouble(image.path)):
+            line, column = image.where
+            problems.append(Problem(file, line, column, field, f"image {image.src!r} {trouble}",
+                                    "remove it from the SVG, or export the picture as PNG"))
+        elif image.path and not is_svg(image.path) and (trouble := _unreadable(image.path)):
             line, column = image.where
             problems.append(Problem(file, line, column, field, f"image {image.src!r} {trouble}",
                                     "export it again as JPEG or PNG"))

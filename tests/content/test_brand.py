@@ -1,0 +1,164 @@
+"""The brand (_brand.yml, Posit's brand.yml format): what is read, what is ignored with one
+warning, and every mistake told at its file and line, never a traceback; SVG logos and
+pictures confined and checked."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run, run_json
+
+FONT = REPO / "brochure" / "styles" / "default" / "fonts" / "OpenSans-Bold.ttf"
+LOGO = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40" width="120" height="40">
+  <rect width="40" height="40" fill="#ffffff"/>
+  <circle cx="20" cy="20" r="14" fill="#c8102e"/>
+  <path d="M50 10 h60 v8 h-60 z" style="fill: #ffffff"/>
+</svg>
+"""
+BRAND = """meta:
+  name: Acme Relief Agency
+  link: https://acme.example.org
+logo:
+  medium: brand/logo.svg
+color:
+  palette:
+    acme-red: "#c8102e"
+  primary: acme-red
+  tertiary: "#eeeeee"
+typography:
+  fonts:
+    - family: Acme Sans
+      source: file
+      files:
+        - path: brand/AcmeSans-Bold.ttf
+          weight: bold
+  headings: Acme Sans
+"""
+ENTRY = """title: A day of the agency
+date: 2024-03-05
+body: |
+  The agency met its partners. {extra}
+"""
+
+
+def make_project(root: Path, brand: str | None = BRAND, logo: str = LOGO, settings: str = "") -> Path:
+    """A project of entries only, with a _brand.yml, an SVG logo and a font file."""
+    (root / "entries").mkdir(parents=True)
+    (root / "brand").mkdir()
+    (root / "brochure.yaml").write_text("title: Agency news\npublisher: Acme\n" + settings)
+    for day in range(1, 4):
+        (root / "entries" / f"2024-03-0{day}-day.yaml").write_text(
+            ENTRY.replace("05", f"0{day}").format(extra="Lorem ipsum dolor sit amet. " * 30))
+    (root / "brand" / "logo.svg").write_text(logo)
+    shutil.copy(FONT, root / "brand" / "AcmeSans-Bold.ttf")
+    if brand is not None:
+        (root / "_brand.yml").write_text(brand)
+    return root
+
+
+def test_a_brand_is_read_and_what_brochure_does_not_use_is_one_warning(tmp_path):
+    project = make_project(tmp_path)
+    result, report = run_json("build", cwd=project)
+    assert result.exit_code == 0, result.output
+    brand_warnings = [warning for warning in report["warnings"] if "_brand.yml" in warning]
+    assert brand_warnings == ["_brand.yml: brand keys brochure does not use, ignored: meta.link, color.tertiary"]
+
+
+def test_settings_carry_the_brand(tmp_path):
+    from brochure.content.settings import load_settings
+
+    brand = load_settings(make_project(tmp_path)).brand
+    assert brand is not None
+    assert brand.name == "Acme Relief Agency"
+    assert brand.colours["primary"] == pytest.approx((200 / 255, 16 / 255, 46 / 255), abs=1e-3)
+    assert brand.logo is not None and brand.logo.path.name == "logo.svg" and brand.logo.where == (5, 11)
+    assert [(font.family, font.weight) for font in brand.fonts] == [("Acme Sans", "700")]
+    assert brand.headings_family == "Acme Sans" and brand.base_family == ""
+
+
+def test_brand_inline_in_brochure_yaml_or_a_file_it_names(tmp_path):
+    from brochure.content.settings import load_settings
+
+    inline = make_project(tmp_path / "inline", brand=None, settings="brand:\n  meta:\n    name: Inline Org\n"
+                          "  color:\n    primary: '#2e7d32'\n")
+    assert load_settings(inline).brand.name == "Inline Org"
+    named = make_project(tmp_path / "named", brand=None, settings="brand: brand/house.yml\n")
+    (named / "brand" / "house.yml").write_text(BRAND.replace("brand/", ""))  # relative to the brand's file
+    brand = load_settings(named).brand
+    assert brand.logo.path == (named / "brand" / "logo.svg").resolve()
+
+
+def _problems(project: Path) -> list[str]:
+    result = run("check", cwd=project)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    return [line for line in result.output.splitlines() if line and not line.startswith(("warning", "1 problem"))
+            and "problems found" not in line]
+
+
+def test_a_broken_brand_is_told_at_its_line(tmp_path):
+    broken = BRAND.replace("acme-red: \"#c8102e\"", "1red: \"#c8102e\"").replace("primary: acme-red",
+                                                                                  "primary: not-a-colour")
+    problems = _problems(make_project(tmp_path, brand=broken))
+    assert any(line.startswith("_brand.yml:8:5: color.palette: ") and "1red" in line for line in problems), problems
+
+
+def test_a_colour_that_is_none_is_told_at_its_line(tmp_path):
+    problems = _problems(make_project(tmp_path, brand=BRAND.replace("primary: acme-red", "primary: blurple")))
+    assert problems == ["_brand.yml:9:12: color.primary: 'blurple' is not a colour (write it as #RRGGBB (or "
+                        "rgb(), or a name of the palette))"]
+
+
+def test_a_logo_outside_the_project_is_refused(tmp_path):
+    project = make_project(tmp_path / "project", brand=BRAND.replace("brand/logo.svg", "../outside.svg"))
+    (tmp_path / "outside.svg").write_text(LOGO)
+    problems = _problems(project)
+    assert problems == ["_brand.yml:5:11: logo.medium: '../outside.svg' leads outside the project folder (put the "
+                        "file in the project and name it relative to _brand.yml)"]
+
+
+def test_a_font_outside_the_project_is_refused(tmp_path):
+    project = make_project(tmp_path / "project", brand=BRAND.replace("brand/AcmeSans-Bold.ttf", "../font.ttf"))
+    shutil.copy(FONT, tmp_path / "font.ttf")
+    assert _problems(project) == ["_brand.yml:16:17: typography.fonts.0.files.0.path: '../font.ttf' leads outside "
+                                  "the project folder (put the file in the project and name it relative to "
+                                  "_brand.yml)"]
+    absolute = make_project(tmp_path / "absolute", brand=BRAND.replace("brand/AcmeSans-Bold.ttf", "/etc/font.ttf"))
+    [problem] = _problems(absolute)
+    assert problem.startswith("_brand.yml:16:17: typography.fonts.0.files.0.path: Local paths must be relative")
+
+
+HOSTILE = {
+    "script": ('<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script></svg>', "a <script> at line 2"),
+    "onload": ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "an event attribute onload="),
+    "href": ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
+             '<image xlink:href="file:///etc/passwd"/></svg>', "refers to 'file:///etc/passwd' outside the file"),
+    "entity": ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+               '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>', "has a DOCTYPE declaration"),
+    "foreign": ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>', "a <foreignObject>"),
+    "css": ('<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: url(https://x.org/a.svg#p) }</style>'
+            '</svg>', "a CSS url('https://x.org/a.svg#p') outside the file"),
+    "not-svg": ("<html><body/></html>", "is not an SVG picture"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_a_hostile_svg_logo_is_refused_at_the_brand_line(tmp_path, kind):
+    svg, said = HOSTILE[kind]
+    [problem] = _problems(make_project(tmp_path, logo=svg))
+    assert problem.startswith("_brand.yml:5:11: logo.medium: logo 'brand/logo.svg' "), problem
+    assert said in problem
+
+
+def test_an_entry_picture_may_be_svg_and_is_checked(tmp_path):
+    project = make_project(tmp_path)
+    entry = project / "entries" / "2024-03-01-day.yaml"
+    entry.write_text(entry.read_text().replace("body:", "image:\n  src: drawing.svg\n  alt: A map\nbody:"))
+    (project / "entries" / "drawing.svg").write_text(LOGO)
+    assert run("check", cwd=project).exit_code == 0
+    (project / "entries" / "drawing.svg").write_text(HOSTILE["script"][0])
+    problems = _problems(project)
+    assert any(line.startswith("entries/2024-03-01-day.yaml:4:8: image.src: image 'drawing.svg' has a "
+                               "<script>") for line in problems), problems
