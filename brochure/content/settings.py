@@ -116,11 +116,15 @@ def settings_from(document: YamlDocument, root: Path) -> tuple[Settings | None, 
     problems += found
     print_options, found = _print_options(document, root)
     problems += found
+    from brochure.content.brand import load_brand  # _brand.yml, or brand: in brochure.yaml
+
+    brand, found = load_brand(document, root)
+    problems += found
     if problems:
         return None, problems
     variants = {name: data[name]["variant"] for name in ("print", "archive") if "variant" in data.get(name, {})}
     return Settings(root=root, title=data["title"].strip(), cover_image=cover_image, print_options=print_options,
-                    variants=variants, **given), []
+                    variants=variants, brand=brand, **given), []
 
 
 def _file(document: YamlDocument, root: Path, location: tuple, what: str) -> tuple[Path | None, list[Problem]]:

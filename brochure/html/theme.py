@@ -12,6 +12,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from brochure import __version__
+from brochure.html.brand import brand_context
 from brochure.html.dates import format_period, format_span
 from brochure.html.labels import direction, quotes, template_globals
 from brochure.html.markdown import isolated, markdown_to_html, printed_url
@@ -140,6 +141,7 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
             page_width=PAGE_SIZES[settings.page_size][0],
             page_height=PAGE_SIZES[settings.page_size][1],
             version=__version__,
+            brand=brand_context(settings, profile, None if pdf_addresses else image_url),  # html/brand.py
         ), {"printed_url": _printed_url_for(addresses), "css_string": css_string}, template_globals(language),
         trim_blocks=True, lstrip_blocks=True)
     if part != "whole":

@@ -86,7 +86,9 @@ def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], substitu
         def fetch(self, url, headers=None):
             if url in substitutes:
                 data = substitutes[url]
-                return fetched(url, data, "image/png" if data.startswith(b"\x89PNG") else "image/jpeg")
+                kind = "image/png" if data.startswith(b"\x89PNG") else "image/svg+xml" if data.startswith(b"<") \
+                    else "image/jpeg"  # an SVG made for the press (pdf/svg.py) starts with <?xml
+                return fetched(url, data, kind)
             for prefix, root in roots.items():
                 if url.startswith(prefix):
                     relative = unquote(urlsplit(url[len(prefix):]).path)
