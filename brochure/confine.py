@@ -41,3 +41,39 @@ def resolve_inside(root: Path, base: Path, reference: str) -> tuple[Path | None,
     if not is_inside(root, candidate):
         return None, "leads outside the project folder"
     return candidate.resolve(), ""
+
+
+def default_theme() -> Path:
+    """The built-in default theme, which every project theme inherits from."""
+    from importlib import resources
+
+    return Path(str(resources.files("brochure").joinpath("styles", "default")))
+
+
+def theme_layers(theme: Path) -> list[Path]:
+    """The folders a theme's files come from, in the order they are looked in: a project
+    theme's own folder, then the default theme's; the default alone for the default."""
+    default = default_theme()
+    return [theme] if relative_inside(default, theme) == "." else [theme, default]
+
+
+def theme_file(theme: Path, name: str) -> Path | None:
+    """The file `name` (relative, with forward slashes) of a theme, resolved: the theme's
+    own, else the default's; `default/NAME` is always the default's own NAME. The first
+    folder where the name exists decides: a name that exists there but leads out of that
+    folder (a link, `..`), or is not a regular file, is refused (None), never replaced by
+    the default's."""
+    layers = theme_layers(theme)
+    if name.startswith("default/"):
+        layers, name = layers[-1:], name.removeprefix("default/")
+    if not name or "\0" in name or Path(name).is_absolute() or name.startswith("\\"):
+        return None
+    for layer in layers:
+        candidate = layer / name
+        try:
+            present = candidate.is_symlink() or candidate.exists()
+        except (OSError, ValueError):
+            return None
+        if present:
+            return candidate.resolve() if is_inside(layer, candidate) and candidate.is_file() else None
+    return None

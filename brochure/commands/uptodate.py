@@ -3,7 +3,8 @@
 The digest covers the brochure's version, the options (the language of a language
 edition among them), brochure.yaml and its translations (brochure.LANG.yaml), every
 entry file (translations too, of every language: their names alone decide whether a
-build may go on), every file of the theme, every picture used and the ICC profile:
+build may go on), every file of the theme (a project theme's and what it inherits of the
+default theme), every picture used and the ICC profile:
 change any byte of them and the brochure is built again. Entries and settings are
 small and read whole; pictures can be large, so their digest is reused while their
 size and modification time are those it was computed for (as git does): timestamps only
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from brochure import __version__
 from brochure.confine import is_inside, relative_inside
-from brochure.content.settings import SETTINGS_FILE, settings_translations, theme_files
+from brochure.content.settings import SETTINGS_FILE, settings_translations, theme_entries
 from brochure.content.yaml_reader import MAX_FILE_BYTES, entry_files
 from brochure.errors import ContentError
 from brochure.files import write_atomically
@@ -138,7 +139,8 @@ def _digest(settings: Settings, theme: Path, profile: Profile, selection: Select
     whole: list[tuple[str, Path, int | None]] = [(_key(root, path), path, MAX_FILE_BYTES)
              for path in [root / SETTINGS_FILE, *settings_translations(root).values(),
                           *entry_files(root / settings.entries_dir)]]
-    whole += [(f"theme/{path.relative_to(theme).as_posix()}", path, None) for path in theme_files(theme)]
+    # A project theme's own files and those it inherits from the default, by name.
+    whole += [(f"theme/{name}", path, None) for name, path in theme_entries(theme)]
     whole += [("icc", profile.icc, None)] if profile.icc else []
     for name, path, limit in whole:
         _named(digest, name, _read(path, limit))

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import bisect
 import functools
+import posixpath
 import re
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from brochure.confine import is_inside
+from brochure.confine import theme_file
+from brochure.content.settings import theme_entries
 
 Ranges = tuple[tuple[int, int], ...]  # a set of characters: sorted, disjoint (low, high) code points
 # Characters drawn without a glyph of their own: controls, line and paragraph breaks,
@@ -57,9 +59,8 @@ class Coverage:
 
 def theme_coverage(theme: Path) -> Coverage:
     """The coverage of the theme's faces, read again only when a stylesheet or a font changes."""
-    stamp = tuple((path.as_posix(), path.stat().st_mtime_ns, path.stat().st_size) for path in sorted(theme.rglob("*"))
-                  if path.suffix.lower() in {".css", ".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2"}
-                  and path.is_file() and is_inside(theme, path))
+    stamp = tuple((path.as_posix(), path.stat().st_mtime_ns, path.stat().st_size) for _, path in theme_entries(theme)
+                  if path.suffix.lower() in {".css", ".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2"})
     return _coverage(theme, stamp)
 
 
@@ -91,15 +92,18 @@ def _character_class(ranges: Ranges) -> str:
 
 
 def font_faces(theme: Path) -> list[Face]:
-    """The @font-face rules of every stylesheet that really lies in the theme (a link out
-    of it is never read, as the build never reads one)."""
+    """The @font-face rules of every stylesheet that really lies in the theme, or in the
+    default theme a project theme inherits (a link out of it is never read, as the
+    build never reads one)."""
     faces = []
-    for css in sorted(path for path in theme.rglob("*.css") if is_inside(theme, path) and path.is_file()):
+    for name, css in theme_entries(theme):
+        if not name.endswith(".css"):
+            continue
         text = re.sub(r"/\*.*?\*/", "", css.read_text("utf-8", errors="replace"), flags=re.DOTALL)
         for block in re.findall(r"@font-face\s*\{([^}]*)\}", text):
             descriptors = dict(_descriptor(part) for part in block.split(";") if ":" in part)
             family = re.sub(r"\s+", "", descriptors.get("font-family", "").strip("'\" ")).lower()
-            face = _face(family, descriptors.get("src", ""), css.parent, theme,
+            face = _face(family, descriptors.get("src", ""), posixpath.dirname(name), theme,
                          _unicode_ranges(descriptors.get("unicode-range")))
             if family and face:
                 faces.append(face)
@@ -111,14 +115,15 @@ def _descriptor(part: str) -> tuple[str, str]:
     return name.strip().lower(), value.strip()
 
 
-def _face(family: str, src: str, folder: Path, theme: Path, ranges) -> Face | None:
-    """The first source of `src` that WeasyPrint could load: a font file of the theme, or
-    a local() name (whether the system has it is fontconfig's to say)."""
+def _face(family: str, src: str, folder: str, theme: Path, ranges) -> Face | None:
+    """The first source of `src` that WeasyPrint could load: a font file of the theme
+    (`folder`: the stylesheet's, in the theme), or a local() name (whether the system
+    has it is fontconfig's to say)."""
     for kind, _, name in re.findall(r"(url|local)\(\s*(['\"]?)(.*?)\2\s*\)", src):
         if kind == "local":
             return Face(family, None, name, ranges)
-        path = (folder / name).resolve()
-        if ":" not in name and is_inside(theme, path) and path.is_file():
+        path = theme_file(theme, posixpath.normpath(posixpath.join(folder, name))) if ":" not in name else None
+        if path is not None:
             return Face(family, path, "", ranges)
     return None
 

@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from brochure.confine import is_inside, resolve_inside
+from brochure.confine import is_inside, resolve_inside, theme_layers
 from brochure.content.languages import TAG, lookup, same
 from brochure.content.schema import schema_problems
 from brochure.content.text import text_problems
@@ -199,12 +199,34 @@ def _not_a_printer_profile(path: Path) -> str:
 
 
 def theme_files(theme: Path) -> list[Path]:
-    """Every file of a theme that really lies in it, in a stable order."""
-    return sorted(path for path in theme.rglob("*") if path.is_file() and is_inside(theme, path))
+    """Every file a build may read of a theme, in a stable order (see theme_entries)."""
+    return [path for _, path in theme_entries(theme)]
+
+
+def theme_entries(theme: Path) -> list[tuple[str, Path]]:
+    """Every file of a theme as its name (relative, forward slashes) and where it lies,
+    by name: a project theme's own files, then those of the default theme it inherits
+    that it does not have (a name it has, even as a link leading out, hides the
+    default's). Only files that really lie in their folder are listed."""
+    found: dict[str, Path] = {}
+    hidden: set[str] = set()
+    for layer in theme_layers(theme):
+        names = set()
+        for path in layer.rglob("*"):
+            name = path.relative_to(layer).as_posix()
+            if name in hidden or not (path.is_file() or path.is_symlink()):
+                continue
+            names.add(name)
+            if path.is_file() and is_inside(layer, path):
+                found[name] = path
+        hidden |= names
+    return sorted(found.items(), key=lambda named: Path(named[0]).parts)  # as paths sort: fonts/ before fonts.css
 
 
 def theme_folder(settings: Settings) -> Path:
-    """The project's own styles/NAME/ when it exists, else the built-in theme of that name."""
+    """The project's own styles/NAME/ when it exists, else the built-in theme of that name.
+    A project theme inherits every file it does not have from the default theme
+    (confine.theme_file; docs/themes.md)."""
     own = settings.root / "styles" / settings.theme
     if own.is_dir():
         if not is_inside(settings.root, own):

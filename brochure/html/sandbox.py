@@ -1,7 +1,8 @@
 """Where a theme's templates run. Themes are untrusted (a colleague's download): a
 template sees plain data only (text, numbers, dates, lists, mappings), never an object
 with methods that reach files or processes; it runs in Jinja2's sandbox, may include
-only files of its own theme, and a runaway loop is stopped and told where it is.
+only files of its own theme and of the default theme it inherits (`default/NAME`), and
+a runaway loop is stopped and told where it is.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from brochure.confine import is_inside
+from brochure.confine import relative_inside, theme_file, theme_layers
 from brochure.errors import ContentError, Problem
 
 TEMPLATE_SECONDS = 60.0  # a brochure of 2000 items renders in well under a second
@@ -42,17 +43,39 @@ def plain(value: Any) -> Any:
     raise TypeError(f"not plain data for a template: {type(value).__name__}")
 
 
-class _ConfinedLoader(jinja2.FileSystemLoader):
-    """Jinja2 follows symbolic links; a theme's template must really be in the theme."""
+class _ThemeLoader(jinja2.BaseLoader):
+    """A theme's templates and included files: its own, else the default theme's
+    (`default/NAME` is the default's own, for `{% extends "default/brochure.html.j2" %}`).
+    Each must really lie in its folder: Jinja2's own loader follows symbolic links."""
 
-    def __init__(self, folder: Path):
-        super().__init__(str(folder))
-        self.folder = folder
+    def __init__(self, theme: Path):
+        self.theme = theme
 
     def get_source(self, environment, template):
-        if not is_inside(self.folder, self.folder / template):
+        path = theme_file(self.theme, template)
+        if path is None:
             raise jinja2.TemplateNotFound(template)
-        return super().get_source(environment, template)
+        status = path.stat()
+        source = path.read_text("utf-8")
+        return source, str(path), lambda: _unchanged(path, status.st_mtime_ns)
+
+
+def _unchanged(path: Path, modified: int) -> bool:
+    try:
+        return path.stat().st_mtime_ns == modified
+    except OSError:
+        return False
+
+
+def _shown(theme: Path, shown_as: str, filename: str | None) -> str:
+    """A template file as messages name it: styles/NAME/FILE for the theme's own,
+    styles/default/FILE for the default's; "" for a file of neither."""
+    if not filename:
+        return ""
+    for layer, prefix in zip(theme_layers(theme), (shown_as, "styles/default/"), strict=False):
+        if (name := relative_inside(layer, Path(filename))) is not None:
+            return prefix + name
+    return ""
 
 
 class _Sandbox(SandboxedEnvironment):
@@ -103,7 +126,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _suspended_at(generator: Any, theme: Path) -> tuple[str, int]:
+def _suspended_at(generator: Any, theme: Path, shown_as: str) -> tuple[str, int]:
     """The theme template and line a suspended template generator stands at (the
     innermost, following `yield from` into included templates); Jinja2 keeps the
     template of compiled code in its globals as __jinja_template__."""
@@ -111,19 +134,18 @@ def _suspended_at(generator: Any, theme: Path) -> tuple[str, int]:
     while generator is not None and getattr(generator, "gi_frame", None) is not None:
         frame = generator.gi_frame
         compiled = frame.f_globals.get("__jinja_template__")
-        if compiled is not None and compiled.filename and is_inside(theme, Path(compiled.filename)):
-            found = (Path(compiled.filename).resolve().relative_to(theme.resolve()).as_posix(),
-                     compiled.get_corresponding_lineno(frame.f_lineno))
+        if compiled is not None and (shown := _shown(theme, shown_as, compiled.filename)):
+            found = (shown, compiled.get_corresponding_lineno(frame.f_lineno))
         generator = getattr(generator, "gi_yieldfrom", None)
     return found
 
 
-def _line_in_theme(error: BaseException, theme: Path) -> tuple[str, int]:
-    """The template and line an exception was raised in (Jinja2 rewrites tracebacks so
-    that template frames carry the template's own file and line)."""
+def _line_in_theme(error: BaseException, theme: Path, shown_as: str) -> tuple[str, int]:
+    """The template (as messages name it) and line an exception was raised in (Jinja2
+    rewrites tracebacks so that template frames carry the template's own file and line)."""
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        if frame.filename and is_inside(theme, Path(frame.filename)):
-            return Path(frame.filename).resolve().relative_to(theme.resolve()).as_posix(), frame.lineno or 0
+        if shown := _shown(theme, shown_as, frame.filename):
+            return shown, frame.lineno or 0
     return "", 0
 
 
@@ -132,7 +154,7 @@ def render(theme: Path, shown_as: str, template: str, context: dict[str, Any],
            **options: Any) -> str:
     """The theme's `template` rendered with `context` (made plain first), with our
     `filters` and `functions`. `shown_as` names the theme in messages (styles/NAME/)."""
-    environment = _Sandbox(loader=_ConfinedLoader(theme), autoescape=True,
+    environment = _Sandbox(loader=_ThemeLoader(theme), autoescape=True,
                                        undefined=jinja2.StrictUndefined, **options)
     environment.filters.update(filters or {})
     environment.globals.update(functions or {})  # ours, like the filters: _() and ngettext() of labels.py
@@ -151,10 +173,10 @@ def render(theme: Path, shown_as: str, template: str, context: dict[str, Any],
     except (_TooLong, RecursionError, MemoryError) as error:
         # The alarm may land between two pieces, outside any frame of the template: then
         # the line is where the template's generator stands.
-        name, line = _line_in_theme(error, theme)
+        name, line = _line_in_theme(error, theme, shown_as)
         if not line:
-            name, line = _suspended_at(generator, theme)
-        raise ContentError([Problem(shown_as + (name or template), line, 0, "",
+            name, line = _suspended_at(generator, theme, shown_as)
+        raise ContentError([Problem(name or shown_as + template, line, 0, "",
                                     f"theme template runs away (over {TEMPLATE_SECONDS:.0f} s or "
                                     f"{MAX_OUTPUT // 1_000_000} MB of HTML)",
                                     "look for a loop that never ends or repeats too much")]) from None
@@ -162,8 +184,8 @@ def render(theme: Path, shown_as: str, template: str, context: dict[str, Any],
         raise ContentError([Problem(shown_as + template, 0, 0, "", f"cannot read the theme's template: "
                                     f"{error.strerror}", "check the file's permissions")]) from None
     except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
-        name, line = _line_in_theme(error, theme)  # e.g. a filter given the wrong kind of value
-        raise ContentError([Problem(shown_as + (name or template), line, 0, "",
+        name, line = _line_in_theme(error, theme, shown_as)  # e.g. a filter given the wrong kind of value
+        raise ContentError([Problem(name or shown_as + template, line, 0, "",
                                     f"theme template error: {type(error).__name__}: {error}",
                                     "fix the template, or use theme: default")]) from None
     return "".join(pieces)
@@ -174,10 +196,12 @@ def _template_problem(error: jinja2.TemplateError, theme: Path, shown_as: str) -
     (syntax errors), else where the traceback left the template (errors while running)."""
     if isinstance(error, jinja2.TemplateNotFound):
         return Problem(shown_as + (error.name or ""), 0, 0, "", f"template {error.name!r} not found in the theme",
-                       "a theme needs brochure.html.j2; templates may only include files of the theme")
-    name, line = getattr(error, "name", None) or "", getattr(error, "lineno", 0) or 0
+                       "templates may only include files of the theme or of the default theme (default/NAME)")
+    name = _shown(theme, shown_as, getattr(error, "filename", None)) or shown_as + (getattr(error, "name", None) or "")
+    line = getattr(error, "lineno", 0) or 0
     if not line:
-        name, line = _line_in_theme(error, theme)
+        found, line = _line_in_theme(error, theme, shown_as)
+        name = found or name
     message = (error.message or str(error)).rstrip(".")
-    return Problem(shown_as + name, line, 0, "", f"theme template error: {message}",
+    return Problem(name, line, 0, "", f"theme template error: {message}",
                    "fix the template, or use theme: default")

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from brochure import __version__
+from brochure.confine import theme_file, theme_layers
 from brochure.html.brand import brand_context
 from brochure.html.dates import format_period, format_span
 from brochure.html.labels import direction, quotes, template_globals
@@ -41,6 +42,17 @@ def _anchor(entry: Entry, taken: set[str]) -> str:
         anchor, number = f"{base}-{number}", number + 1
     taken.add(anchor)
     return anchor
+
+
+def stylesheets(theme: Path) -> dict[str, list[str]]:
+    """The stylesheets the default templates link, by name under the theme's address, in
+    order: for every profile the default's brochure.css (or the theme's own, which
+    replaces it) and the theme's theme.css; in print the default's print.css and then
+    the theme's own print.css, which is added to the default's, never replaces it."""
+    every = ["brochure.css"] + (["theme.css"] if theme_file(theme, "theme.css") else [])
+    own_print = theme_file(theme, "print.css") != theme_file(theme, "default/print.css")
+    return {"stylesheets": every, "print_stylesheets": ["default/print.css", "print.css"] if own_print
+            else ["print.css"]}
 
 
 PAGE_SIZES = {"A4": ("210mm", "297mm"), "A5": ("148mm", "210mm"), "letter": ("8.5in", "11in")}
@@ -142,6 +154,7 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
             page_height=PAGE_SIZES[settings.page_size][1],
             version=__version__,
             brand=brand_context(settings, profile, None if pdf_addresses else image_url),  # html/brand.py
+            **stylesheets(theme),
         ), {"printed_url": _printed_url_for(addresses), "css_string": css_string}, template_globals(language),
         trim_blocks=True, lstrip_blocks=True)
     if part != "whole":
@@ -155,10 +168,32 @@ def render_page_numbers(settings: Settings, theme: Path, first_page: int, count:
     return render(theme, f"styles/{settings.theme}/", "numbers.html.j2", dict(
         brochure=settings, theme_url=THEME_URL, profile=profile, first_page=first_page, count=count,
         direction=direction(settings.language),
-        page_width=PAGE_SIZES[settings.page_size][0], page_height=PAGE_SIZES[settings.page_size][1]),
-        functions=template_globals(settings.language))
+        page_width=PAGE_SIZES[settings.page_size][0], page_height=PAGE_SIZES[settings.page_size][1],
+        **stylesheets(theme)), functions=template_globals(settings.language))
 
 
 def supports_parts(theme: Path) -> bool:
-    """Whether the theme can be rendered in parts: it has the page-number template."""
-    return (theme / "numbers.html.j2").is_file()
+    """Whether the theme can be rendered in parts: it has the page-number template, and
+    its page is the one those numbers are made for. A theme inherits the default's
+    numbers.html.j2 only with the default's page: no brochure.html.j2 of its own, or one
+    that extends the default's; a page of its own needs page numbers of its own."""
+    own = theme_layers(theme)[0]
+    if theme_file(theme, "numbers.html.j2") is None:
+        return False
+    if (own / "numbers.html.j2").is_file() or not (own / "brochure.html.j2").is_file():
+        return True
+    return _extends_the_default(theme_file(theme, "brochure.html.j2"))
+
+
+def _extends_the_default(template: Path | None) -> bool:
+    """Whether the template's first tag is {% extends "default/brochure.html.j2" %}."""
+    import jinja2
+    from jinja2 import nodes
+
+    try:
+        tree = jinja2.Environment().parse(template.read_text("utf-8")) if template else None
+    except (OSError, ValueError, jinja2.TemplateError):
+        return False  # the render reports it
+    return tree is not None and any(isinstance(node, nodes.Extends) and isinstance(node.template, nodes.Const)
+                                    and node.template.value == "default/brochure.html.j2"
+                                    for node in tree.find_all(nodes.Extends))

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from brochure.confine import is_inside
+from brochure.confine import is_inside, theme_file
 from brochure.errors import ContentError, Problem
 from brochure.files import temporary_folder_problem
 from brochure.layout.internals import (
@@ -70,10 +70,12 @@ class PdfResult:
 
 
 def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], substitutes: dict[str, bytes],
-                      refused: list[str]):
+                      refused: list[str], theme: Path | None = None):
     """A WeasyPrint URL fetcher that serves files under our pseudo-address only, plus the
     exact web addresses in `remote` (images the user allowed with --allow-remote-images).
     `substitutes` replace the bytes of some addresses (pictures prepared for the profile).
+    Under THEME_URL, `theme`'s files: its own, else the default theme's it inherits
+    (confine.theme_file).
 
     Anything else (http, ftp, file, data:…) is refused and remembered, so the build can
     report it instead of WeasyPrint silently leaving the resource out.
@@ -89,6 +91,13 @@ def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], substitu
                 kind = "image/png" if data.startswith(b"\x89PNG") else "image/svg+xml" if data.startswith(b"<") \
                     else "image/jpeg"  # an SVG made for the press (pdf/svg.py) starts with <?xml
                 return fetched(url, data, kind)
+            if theme is not None and url.startswith(THEME_URL):
+                path = theme_file(theme, unquote(urlsplit(url[len(THEME_URL):]).path))
+                if path is not None:
+                    mime, _ = mimetypes.guess_type(path.name)
+                    return fetched(url, path.read_bytes(), mime or "application/octet-stream")
+                refused.append(url)
+                raise ValueError(f"brochure reads files inside the project only: {url}")
             for prefix, root in roots.items():
                 if url.startswith(prefix):
                     relative = unquote(urlsplit(url[len(prefix):]).path)
@@ -266,10 +275,10 @@ def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, pro
     from weasyprint.text.fonts import FontConfiguration
 
     refused: list[str] = []
-    folders = {THEME_URL: theme, PROJECT_URL: project_root}
+    folders = {PROJECT_URL: project_root}
     if profile.icc:
         folders[ICC_URL] = profile.icc.parent
-    fetcher = _confined_fetcher(folders, remote, substitutes or {}, refused)
+    fetcher = _confined_fetcher(folders, remote, substitutes or {}, refused, theme)
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
