@@ -280,3 +280,24 @@ def new(ctx, title, day, tags, project_dir):
         raise click.BadParameter("the title is empty", param_hint="TITLE")
     path = new_entry(start_folder(ctx, project_dir), title.strip(), day.date() if day else dt.date.today(), tags)
     click.echo(report.shown(path))
+
+
+@main.group()
+def theme():
+    """Project themes: styles/NAME/, which inherits the default theme."""
+
+
+@theme.command(name="new")
+@click.argument("name")
+@project_option
+@click.pass_context
+def theme_new(ctx, name, project_dir):
+    """Start a project theme in styles/NAME/ that inherits the default theme."""
+    from brochure.commands.themes import new_theme, next_step
+
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name) or name == "default":
+        raise click.BadParameter(f"{name!r} is not a theme name: letters, digits, - and _ "
+                                 "(and not 'default', the built-in theme)", param_hint="NAME")
+    for path in new_theme(start_folder(ctx, project_dir), name):
+        click.echo(f"wrote {report.shown(path)}")
+    click.echo(next_step(name))

@@ -194,8 +194,10 @@ def render(theme: Path, shown_as: str, template: str, context: dict[str, Any],
 def _template_problem(error: jinja2.TemplateError, theme: Path, shown_as: str) -> Problem:
     """A theme's template error, located in the theme's own file: where Jinja2 says
     (syntax errors), else where the traceback left the template (errors while running)."""
-    if isinstance(error, jinja2.TemplateNotFound):
-        return Problem(shown_as + (error.name or ""), 0, 0, "", f"template {error.name!r} not found in the theme",
+    if isinstance(error, jinja2.TemplateNotFound):  # located where it is included or extended, if it is
+        where, line = _line_in_theme(error, theme, shown_as)
+        return Problem(where or shown_as + (error.name or ""), line, 0, "",
+                       f"template {error.name!r} not found in the theme",
                        "templates may only include files of the theme or of the default theme (default/NAME)")
     name = _shown(theme, shown_as, getattr(error, "filename", None)) or shown_as + (getattr(error, "name", None) or "")
     line = getattr(error, "lineno", 0) or 0

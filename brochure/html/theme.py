@@ -49,7 +49,8 @@ def stylesheets(theme: Path) -> dict[str, list[str]]:
     order: for every profile the default's brochure.css (or the theme's own, which
     replaces it) and the theme's theme.css; in print the default's print.css and then
     the theme's own print.css, which is added to the default's, never replaces it."""
-    every = ["brochure.css"] + (["theme.css"] if theme_file(theme, "theme.css") else [])
+    own = theme_layers(theme)[0] / "theme.css"  # linked when it is there, so that one leading out is refused
+    every = ["brochure.css"] + (["theme.css"] if own.is_symlink() or own.exists() else [])
     own_print = theme_file(theme, "print.css") != theme_file(theme, "default/print.css")
     return {"stylesheets": every, "print_stylesheets": ["default/print.css", "print.css"] if own_print
             else ["print.css"]}
