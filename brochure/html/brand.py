@@ -61,8 +61,9 @@ def _string(text: str) -> str:
     return f'"{css_string(text)}"'
 
 
-def brand_css(settings: Settings, profile: str) -> str:
-    """The style sheet of the brand for `profile`: CSS variables and font faces."""
+def brand_css(settings: Settings, profile: str, faces: bool = True) -> str:
+    """The style sheet of the brand for `profile`: CSS variables and (for the PDF, whose
+    fetcher serves the project's files) font faces."""
     brand = settings.brand
     if brand is None:
         return ""
@@ -74,7 +75,7 @@ def brand_css(settings: Settings, profile: str) -> str:
             lines.append(f"  --{variable}: {_string(family)}, {_string(fallback)};")
     faces = [f"@font-face {{ font-family: {_string(font.family)}; "
              f"src: url({_string(PROJECT_URL + quote(font.path.relative_to(settings.root.resolve()).as_posix()))}); "
-             f"font-weight: {font.weight}; font-style: {font.style}; }}" for font in brand.fonts]
+             f"font-weight: {font.weight}; font-style: {font.style}; }}" for font in brand.fonts if faces]
     root = ":root {\n" + "\n".join(lines) + "\n}" if lines else ""
     return "\n".join([*faces, root]).strip()
 
@@ -94,4 +95,4 @@ def brand_context(settings: Settings, profile: str, image_url: Callable[[Image],
         else:
             logo_url = image_url(Image(brand.logo.src, brand.logo.path, brand.logo.alt))
     return {"name": brand.name, "logo_url": logo_url, "logo_alt": (brand.logo.alt or brand.name) if brand.logo else "",
-            "css": brand_css(settings, profile)}
+            "css": brand_css(settings, profile, faces=image_url is None)}

@@ -116,3 +116,14 @@ def test_an_entry_picture_may_be_svg_and_is_checked(tmp_path):
     problems = _problems(project)
     assert any(line.startswith("entries/2024-03-01-day.yaml:4:8: image.src: image 'drawing.svg' has a "
                                "<script>") for line in problems), problems
+
+
+def test_the_web_edition_has_the_brand_colours_logo_and_name(tmp_path):
+    project = make_project(tmp_path)
+    result = run("build", "--format", "html", cwd=project)
+    assert result.exit_code == 0, result.output
+    page = (project / "build" / "brochure.html").read_text()
+    assert "--accent: #c8102e;" in page and "--accent-dark: #c8102e;" in page
+    assert '<p class="brand-name">Acme Relief Agency</p>' in page
+    assert '<img src="brochure_files/' in page and "-logo.svg\" alt=\"Acme Relief Agency\">" in page
+    assert "@font-face" not in page.split("<style>", 2)[-1]  # the PDF's font addresses mean nothing on the web
