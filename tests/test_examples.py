@@ -1,0 +1,72 @@
+"""Every project under examples/ builds the way its README line says, and shows what it
+is there to show."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import REPO, page_texts, run, run_json, squash
+
+EXAMPLES = REPO / "examples"
+
+
+def _copy(name: str, folder: Path) -> Path:
+    target = folder / name
+    shutil.copytree(EXAMPLES / name, target)
+    return target
+
+
+def test_every_example_is_listed_and_checks_clean(tmp_path):
+    listed = (EXAMPLES / "README.md").read_text("utf-8")
+    names = sorted(path.name for path in EXAMPLES.iterdir() if path.is_dir())
+    assert len(names) >= 3
+    for name in names:
+        assert f"`{name}/`" in listed, name
+        result = run("check", cwd=_copy(name, tmp_path))
+        assert result.exit_code == 0, (name, result.output)
+
+
+def test_the_quarterly_newsletter_builds_a_quarter_for_screen_and_web(tmp_path):
+    project = _copy("quarterly-newsletter", tmp_path)
+    result, report = run_json("build", "--since", "2025-Q1", "--until", "2025-Q1", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert len(report["included"]) == 4
+    text = squash(" ".join(page_texts(project / "build" / "brochure.pdf")))
+    assert "Field Office Newsletter" in text and "January – March 2025" in text
+    assert run("build", "--format", "html", cwd=project).exit_code == 0
+    assert "Port control officers" in (project / "build" / "brochure.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("language, title, label", [
+    ("en", "Partnership in Brief", "Further information"), ("fr", "Le partenariat en bref", "Pour en savoir plus"),
+    ("ar", "الشراكة في سطور", "لمزيد من المعلومات"),
+])
+def test_the_multilingual_example_makes_three_editions(tmp_path, language, title, label):
+    project = _copy("multilingual-edition", tmp_path)
+    result = run("build", "--language", language, "-o", f"{language}.pdf", cwd=project)
+    assert result.exit_code == 0, result.output
+    text = squash(" ".join(page_texts(project / f"{language}.pdf")))
+    assert "Officials study port controls in Antwerp" in text  # untranslated: printed in English
+    with pikepdf.open(project / f"{language}.pdf") as pdf:
+        assert str(pdf.Root.Lang) == language
+        assert str(pdf.docinfo.Title) == title
+    if language != "ar":  # pdfium gives Arabic in an order of its own
+        assert label.casefold() in text.casefold()
+
+
+def test_the_annual_report_goes_to_the_print_shop_and_the_archive(tmp_path):
+    project = _copy("annual-report-print", tmp_path)
+    result, report = run_json("build", "--profile", "print", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert all(rule["status"] != "fail" for rule in report["preflight"])
+    with pikepdf.open(project / "build" / "brochure.pdf") as pdf:
+        assert len(pdf.pages) % 4 == 0  # saddle-stitched
+        trim, bleed = ([float(value) for value in pdf.pages[0][box]] for box in ("/TrimBox", "/BleedBox"))
+        assert round(trim[2] - trim[0]) == 420  # A5: 148 mm
+        assert bleed[0] < trim[0]
+    result, report = run_json("build", "--profile", "archive", "-o", "archive.pdf", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert {rule["rule"]: rule["status"] for rule in report["preflight"]}["tagged for accessibility"] == "pass"
