@@ -29,6 +29,7 @@ from pathlib import Path
 
 from brochure import __version__
 from brochure.confine import is_inside, relative_inside
+from brochure.content.brand import BRAND_FILES
 from brochure.content.settings import SETTINGS_FILE, settings_translations, theme_entries
 from brochure.content.yaml_reader import MAX_FILE_BYTES, entry_files
 from brochure.errors import ContentError
@@ -142,6 +143,9 @@ def _digest(settings: Settings, theme: Path, profile: Profile, selection: Select
     # A project theme's own files and those it inherits from the default, by name.
     whole += [(f"theme/{name}", path, None) for name, path in theme_entries(theme)]
     whole += [("icc", profile.icc, None)] if profile.icc else []
+    # A _brand.yml that appears (or goes) changes the brochure; its bytes, and those of the
+    # files it names, are among the pictures.
+    whole += [(name, root / name, MAX_FILE_BYTES) for name in BRAND_FILES if (root / name).is_file()]
     for name, path, limit in whole:
         _named(digest, name, _read(path, limit))
     for key in sorted(set(pictures)):

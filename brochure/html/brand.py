@@ -73,11 +73,11 @@ def brand_css(settings: Settings, profile: str, faces: bool = True) -> str:
                                        ("font-headings", brand.headings_family, "Brochure Sans")):
         if family:
             lines.append(f"  --{variable}: {_string(family)}, {_string(fallback)};")
-    faces = [f"@font-face {{ font-family: {_string(font.family)}; "
+    rules = [f"@font-face {{ font-family: {_string(font.family)}; "
              f"src: url({_string(PROJECT_URL + quote(font.path.relative_to(settings.root.resolve()).as_posix()))}); "
              f"font-weight: {font.weight}; font-style: {font.style}; }}" for font in brand.fonts if faces]
     root = ":root {\n" + "\n".join(lines) + "\n}" if lines else ""
-    return "\n".join([*faces, root]).strip()
+    return "\n".join([*rules, root]).strip()
 
 
 def brand_context(settings: Settings, profile: str, image_url: Callable[[Image], str] | None) -> dict:

@@ -127,3 +127,14 @@ def test_the_web_edition_has_the_brand_colours_logo_and_name(tmp_path):
     assert '<p class="brand-name">Acme Relief Agency</p>' in page
     assert '<img src="brochure_files/' in page and "-logo.svg\" alt=\"Acme Relief Agency\">" in page
     assert "@font-face" not in page.split("<style>", 2)[-1]  # the PDF's font addresses mean nothing on the web
+
+
+def test_a_brand_added_or_changed_builds_again(tmp_path):
+    project = make_project(tmp_path, brand=None)
+    assert run("build", cwd=project).exit_code == 0
+    assert "up to date" in run("build", cwd=project).output
+    (project / "_brand.yml").write_text(BRAND)
+    assert "wrote build/brochure.pdf" in run("build", cwd=project).output
+    assert "up to date" in run("build", cwd=project).output
+    (project / "brand" / "logo.svg").write_text(LOGO.replace("#c8102e", "#2e7d32"))
+    assert "wrote build/brochure.pdf" in run("build", cwd=project).output
