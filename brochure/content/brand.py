@@ -14,6 +14,7 @@ with one warning naming the keys. Every file the brand names is confined to the 
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +63,9 @@ def load_brand(settings_document: YamlDocument, root: Path) -> tuple[Brand | Non
             return None, []
     shown = path.relative_to(root.resolve()).as_posix() if path.is_absolute() else path.as_posix()
     document, problems = read_yaml(path, shown, kind="brand")
-    if document is None:
-        return None, problems
+    if document is None:  # the reader's hints speak of brochure.yaml's title: say the brand's keys
+        return None, [replace(problem, hint="write the brand's keys: meta:, logo:, color:, typography:")
+                      if "title:" in problem.hint else problem for problem in problems]
     return _brand(document.data, _Source(document, shown, path.parent), root, [path.resolve()])
 
 

@@ -7,7 +7,7 @@ The colours map onto the theme's variables:
                 the light rules and tints, and the soft colours of the cover's text
   secondary  -> --muted (dates, captions, sources)
   foreground -> --ink (text; in print 100 % K whatever it is, see pdf/brand_colours.py)
-  background -> --on-dark (what is written on the primary colour: the paper's colour)
+  background -> --on-dark (what is written on the primary colour; in print the paper)
 In print the values are the DeviceCMYK the build derived (Brand.print_colours); on
 screen and in the archive the brand's sRGB. Brand fonts come first in --font-base and
 --font-headings, the theme's own after them for what they lack.

@@ -108,10 +108,11 @@ def press_colours(colours: dict[str, Rgb], given: dict[str, Cmyk], icc: Path) ->
         # at most (the default theme's muted black is 65 %).
         secondary = one_ink(colours["secondary"], icc) if "secondary" in colours else _dominant(cmyk("secondary"))
         found["muted"] = tint(secondary, 0.65)
-    if "background" in colours or "background" in given:
-        found["on-dark"] = cmyk("background")
     # foreground: text prints in 100 % K whatever the screen's black (print.css): it
-    # overprints, and no body text is rich black.
+    # overprints, and no body text is rich black. background (the colour of what is
+    # written on the primary): the paper in print, knocked out of the primary; type
+    # reversed out in a tint of several inks would misregister, and the cover's 8 pt
+    # credit would be small text in several inks.
     return found
 
 

@@ -138,3 +138,14 @@ def test_a_brand_added_or_changed_builds_again(tmp_path):
     assert "up to date" in run("build", cwd=project).output
     (project / "brand" / "logo.svg").write_text(LOGO.replace("#c8102e", "#2e7d32"))
     assert "wrote build/brochure.pdf" in run("build", cwd=project).output
+
+
+@pytest.mark.parametrize("text, said", [("", "_brand.yml:1:1: the file is empty (write the brand's keys: meta:, "
+                                             "logo:, color:, typography:)"),
+                                        ("- a\n", "_brand.yml:1:1: the file must be a mapping of fields (key: value), "
+                                                  "not a list (write the brand's keys: meta:, logo:, color:, "
+                                                  "typography:)"),
+                                        ("color: [1, 2\n", "_brand.yml:2:1: invalid YAML: ")])
+def test_a_brand_file_that_is_no_brand_is_told(tmp_path, text, said):
+    [problem] = _problems(make_project(tmp_path, brand=text))
+    assert problem.startswith(said), problem

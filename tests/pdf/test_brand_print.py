@@ -108,7 +108,10 @@ def test_the_logo_of_print_is_in_the_press_cmyk(built):
 @pytest.mark.parametrize("primary, small_ink", [("#c8102e", (0, 1, 0, 0)), ("#2e7d32", (0, 0, 0, 1)),
                                                 ("#0b2a4a", (0, 0, 0, 1))])
 def test_print_passes_its_preflight_with_any_primary(tmp_path, primary, small_ink):
-    project = make_project(tmp_path, brand=BRAND.replace('acme-red: "#c8102e"', f'acme-red: "{primary}"'))
+    brand = BRAND.replace('acme-red: "#c8102e"', f'acme-red: "{primary}"').replace(
+        "  primary: acme-red\n", '  primary: acme-red\n  secondary: "#7a5c99"\n  foreground: "#202a44"\n'
+        '  background: "#fffdf5"\n')  # a purple for muted text, a blue-black, a cream
+    project = make_project(tmp_path, brand=brand)
     result, report = run_json("build", "--profile", "print", cwd=project)
     assert result.exit_code == 0, result.output
     assert all(rule["status"] != "fail" for rule in report["preflight"])
