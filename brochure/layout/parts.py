@@ -90,7 +90,9 @@ def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date:
     load_weasyprint()  # once, here: every child is forked with it loaded
     with Children() as children:
         start("guess", html(part="front", toc_pages={item_id: 8888 for item_id in item_ids}))
-        while front is None:
+        # Until the contents and every part's page numbers are back: the contents may
+        # come back before the last page numbers, started just before them.
+        while front is None or len(numbers) < len(years):
             # What to start, most urgent first: page numbers (small, and all are needed
             # at the end), the final front (once every part is laid out), parts.
             while len(children) < jobs:
