@@ -125,7 +125,7 @@ def build(start: Path, options: BuildOptions, progress: Progress = _quiet) -> Bu
 def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, progress: Progress,
                       began: float) -> BuildReport:
     from brochure.commands import blame
-    from brochure.commands.pictures import backdrops, brand_pictures, prepare_pictures
+    from brochure.commands.pictures import backdrops, brand_pictures, prepare_pictures, with_cmyk_shadings
     from brochure.layout import parts  # WeasyPrint is heavy: only builds pay for it
     from brochure.pdf.finish import finish
 
@@ -176,7 +176,7 @@ def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, pro
             warnings.append(f"{len(scales)} image(s) above {profile.max_ppi} ppi were downsampled")
     layout.close()  # laid out: its memory is not needed for the rest
     stage = time.monotonic()
-    finished = finish(result.data, profile, ready.masks)
+    finished = finish(with_cmyk_shadings(result.data, profile, ready), profile, ready.masks)
     if finished.blank_pages:
         warnings.append(f"added {finished.blank_pages} blank page(s) at the end: saddle stitching needs "
                         "a multiple of 4 pages")

@@ -15,13 +15,14 @@ from brochure.layout.internals import PlacedImage, image_id
 from brochure.model import Settings
 from brochure.pdf.pictures import WHITE, BlankPicture, Target, has_transparency, needs_preparing, prepared
 from brochure.pdf.profiles import Profile
-from brochure.pdf.svg import UnprintableSvg, press_svg
+from brochure.pdf.svg import UnprintableSvg, press_shadings, press_svg
 
 
 @dataclass
 class PreparedPictures:
     substitutes: dict[str, bytes] = field(default_factory=dict)  # the bytes the layout gets, by address
     masks: dict[str, bytes] = field(default_factory=dict)  # alpha of print pictures, by image id (pdf/masks.py)
+    shadings: bool = False  # an SVG for the press has gradients: the PDF's shadings need CMYK (pdf/svg.py)
 
 
 def prepare_pictures(settings: Settings, profile: Profile, pictures: list[Picture],
@@ -36,7 +37,8 @@ def prepare_pictures(settings: Settings, profile: Profile, pictures: list[Pictur
             # Vectors everywhere; for the press, the same SVG with its colours in CMYK.
             if profile.purpose.press and profile.icc and picture.url not in done.substitutes:
                 try:
-                    done.substitutes[picture.url] = press_svg(picture.path.read_bytes(), profile.icc)
+                    done.substitutes[picture.url], shaded = press_svg(picture.path.read_bytes(), profile.icc)
+                    done.shadings |= shaded
                 except UnprintableSvg as error:
                     problems.append(Problem(picture.file, *picture.where, _field(picture),
                                             f"picture {picture.src!r} {error} ({profile.name})",
@@ -58,6 +60,12 @@ def prepare_pictures(settings: Settings, profile: Profile, pictures: list[Pictur
     if problems:
         raise ContentError(problems)
     return done
+
+
+def with_cmyk_shadings(data: bytes, profile: Profile, ready: PreparedPictures) -> bytes:
+    """The PDF the layout wrote, its SVG gradients' shadings in the press's CMYK when a
+    picture prepared for the press has some (pdf/svg.py)."""
+    return press_shadings(data, profile.icc) if ready.shadings and profile.icc else data
 
 
 def _field(picture: Picture) -> str:

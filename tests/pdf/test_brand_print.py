@@ -120,16 +120,32 @@ def test_print_passes_its_preflight_with_any_primary(tmp_path, primary, small_in
         assert ("scn", tuple(float(value) for value in small_ink)) in _colours(pdf.pages[1])
 
 
-def test_a_gradient_logo_is_refused_for_print_at_the_brand_line(tmp_path):
+def _shadings(pdf: pikepdf.Pdf) -> list:
+    return [thing for thing in pdf.objects if isinstance(thing, pikepdf.Dictionary) and "/ShadingType" in thing]
+
+
+def _stops(shading) -> list[tuple[float, ...]]:
+    parts = shading.Function.Functions if shading.Function.FunctionType == 3 else [shading.Function]
+    return [tuple(round(float(value), 3) for value in part[key]) for part in parts for key in ("/C0", "/C1")]
+
+
+def test_a_gradient_logo_prints_as_a_cmyk_shading(tmp_path):
+    """WeasyPrint 70 writes an SVG gradient with RGB stops whatever they say: print
+    converts the shading's stops through the output intent, as every other colour."""
     gradient = LOGO.replace('<rect width="40" height="40" fill="#ffffff"/>', (
         '<defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/><stop offset="1" stop-color="#c8102e"/>'
         '</linearGradient></defs><rect width="40" height="40" fill="url(#g)"/>'))
     project = make_project(tmp_path, logo=gradient)
-    assert run("build", cwd=project).exit_code == 0  # vectors on screen, gradient and all
+    assert run("build", cwd=project).exit_code == 0  # screen: the gradient as the SVG says, in sRGB
+    with pikepdf.open(project / "build" / "brochure.pdf") as pdf:
+        [shading] = _shadings(pdf)
+        assert _stops(shading) == [(1.0, 1.0, 1.0), tuple(round(value, 3) for value in RED)]
     result = run("build", "--profile", "print", "-o", "build/print.pdf", cwd=project)
-    assert result.exit_code == 1
-    assert "_brand.yml:5:11: logo: picture 'brand/logo.svg' has a gradient" in result.output
-    assert not (project / "build" / "print.pdf").exists()
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(project / "build" / "print.pdf") as pdf:
+        [shading] = _shadings(pdf)
+        assert shading.ColorSpace == pikepdf.Name.DeviceCMYK
+        assert _stops(shading) == [(0.0, 0.0, 0.0, 0.0), press_cmyk(RED, DEFAULT_ICC)]
 
 
 def test_an_svg_picture_of_an_entry_prints_as_cmyk_vectors(tmp_path):
