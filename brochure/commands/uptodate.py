@@ -29,7 +29,7 @@ from pathlib import Path
 
 from brochure import __version__
 from brochure.confine import is_inside, relative_inside
-from brochure.content.brand import BRAND_FILES
+from brochure.content.brand import brand_file
 from brochure.content.settings import SETTINGS_FILE, settings_translations, theme_entries
 from brochure.content.yaml_reader import MAX_FILE_BYTES, entry_files
 from brochure.errors import ContentError
@@ -144,8 +144,12 @@ def _digest(settings: Settings, theme: Path, profile: Profile, selection: Select
     whole += [(f"theme/{name}", path, None) for name, path in theme_entries(theme)]
     whole += [("icc", profile.icc, None)] if profile.icc else []
     # A _brand.yml that appears (or goes) changes the brochure; its bytes, and those of the
-    # files it names, are among the pictures.
-    whole += [(name, root / name, MAX_FILE_BYTES) for name in BRAND_FILES if (root / name).is_file()]
+    # files it names, are among the pictures. Looked up as the build does: one that leads
+    # out of the project (or is no regular file) is never read, and the build says so.
+    brand_name, brand = brand_file(root)
+    if brand_name and brand is None:
+        raise _Doubt(root / brand_name)
+    whole += [(brand_name, brand, MAX_FILE_BYTES)] if brand is not None else []
     for name, path, limit in whole:
         _named(digest, name, _read(path, limit))
     for key in sorted(set(pictures)):

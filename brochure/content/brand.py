@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from brochure.confine import resolve_inside
+from brochure.confine import is_inside, resolve_inside
 from brochure.content.svg import svg_trouble
 from brochure.content.yaml_reader import read_yaml
 from brochure.errors import Problem
@@ -57,16 +57,39 @@ def load_brand(settings_document: YamlDocument, root: Path) -> tuple[Brand | Non
             return None, [Problem(SETTINGS_FILE, line, column, "brand",
                                   f"{given!r} {reason or 'is not a file'}",
                                   "name a brand.yml file inside the project, relative to brochure.yaml")]
+        shown, folder = path.relative_to(root.resolve()).as_posix(), path.parent
     else:
-        path = next((root / name for name in BRAND_FILES if (root / name).is_file()), None)
-        if path is None:
+        name, path = brand_file(root)
+        if not name:
             return None, []
-    shown = path.relative_to(root.resolve()).as_posix() if path.is_absolute() else path.as_posix()
+        if path is None:  # never read, so nothing of it is quoted
+            leads_out = not is_inside(root, root / name)
+            return None, [Problem(name, 0, 0, "", "is a link that leads outside the project folder" if leads_out
+                                  else "is not a regular file (a folder, or a link to nothing)",
+                                  f"replace it with a plain {name} file inside the project")]
+        shown, folder = name, root  # a link's target is read; its paths are relative to the root, as before
     document, problems = read_yaml(path, shown, kind="brand")
     if document is None:  # the reader's hints speak of brochure.yaml's title: say the brand's keys
         return None, [replace(problem, hint="write the brand's keys: meta:, logo:, color:, typography:")
                       if "title:" in problem.hint else problem for problem in problems]
-    return _brand(document.data, _Source(document, shown, path.parent), root, [path.resolve()])
+    return _brand(document.data, _Source(document, shown, folder), root, [path])
+
+
+def brand_file(root: Path) -> tuple[str, Path | None]:
+    """The brand file of the project root the build reads: (its name, its path resolved);
+    ("", None) when there is none. The first of BRAND_FILES present decides, a link
+    included: one that leads out of the project, or to no regular file, is refused (the
+    path is None), never read, and never replaced by the next name."""
+    for name in BRAND_FILES:
+        candidate = root / name
+        try:
+            present = candidate.is_symlink() or candidate.exists()
+        except (OSError, ValueError):
+            present = True
+        if present:
+            inside = is_inside(root, candidate)
+            return name, candidate.resolve() if inside and candidate.is_file() else None
+    return "", None
 
 
 def _validated(data: dict, source: _Source) -> tuple[Any, list[Problem]]:

@@ -149,3 +149,60 @@ def test_a_brand_added_or_changed_builds_again(tmp_path):
 def test_a_brand_file_that_is_no_brand_is_told(tmp_path, text, said):
     [problem] = _problems(make_project(tmp_path, brand=text))
     assert problem.startswith(said), problem
+
+
+def test_a_brand_file_that_is_a_link_out_of_the_project_is_refused_unread(tmp_path):
+    outside = tmp_path / "outside.yml"
+    outside.write_text("secret: [TOPSECRET\n")  # invalid YAML: the reader would quote it
+    project = make_project(tmp_path / "project", brand=None)
+    (project / "_brand.yml").symlink_to(outside)
+    problems = _problems(project)
+    assert problems == ["_brand.yml: is a link that leads outside the project folder (replace it with a plain "
+                        "_brand.yml file inside the project)"]
+    outside.write_text("meta:\n  name: TOPSECRET\n")  # a brand that would be read and used
+    result = run("build", cwd=project)
+    assert result.exit_code == 1 and "TOPSECRET" not in result.output, result.output
+    (project / "_brand.yml").unlink()
+    (project / "_brand.yml").mkdir()  # no file: said, not taken for "no brand", nor the next name read
+    (project / "_brand.yaml").symlink_to(outside)
+    assert _problems(project) == ["_brand.yml: is not a regular file (a folder, or a link to nothing) (replace it "
+                                  "with a plain _brand.yml file inside the project)"]
+
+
+def test_a_link_inside_the_project_is_a_brand_file(tmp_path):
+    from brochure.content.settings import load_settings
+
+    project = make_project(tmp_path, brand=None)
+    (project / "brand" / "house.yml").write_text(BRAND)  # its paths are the root's, as a _brand.yml's
+    (project / "_brand.yml").symlink_to(project / "brand" / "house.yml")
+    brand = load_settings(project).brand
+    assert brand.name == "Acme Relief Agency" and brand.logo.path == (project / "brand" / "logo.svg").resolve()
+
+
+def test_the_up_to_date_check_does_not_follow_a_brand_link_out(tmp_path, monkeypatch):
+    """_brand.yml swapped, after the settings were read, for a link to an outside copy of
+    the same bytes: the up-to-date check does not read it, nor call the PDF up to date;
+    it builds again, and the next build refuses the link."""
+    import brochure.commands.build as build_module
+    from brochure.commands import uptodate
+
+    project = make_project(tmp_path / "project")
+    assert run("build", cwd=project).exit_code == 0
+    outside = tmp_path / "outside.yml"
+    shutil.copy(project / "_brand.yml", outside)
+    settings_read, file_read, read = build_module.load_settings, uptodate._read, []
+
+    def read_then_swap(start):
+        settings = settings_read(start)
+        (project / "_brand.yml").unlink()
+        (project / "_brand.yml").symlink_to(outside)
+        return settings
+
+    monkeypatch.setattr(build_module, "load_settings", read_then_swap)
+    monkeypatch.setattr(uptodate, "_read", lambda path, *limit: read.append(path.resolve()) or file_read(path, *limit))
+    result = run("build", cwd=project)
+    assert result.exit_code == 0 and "up to date" not in result.output, result.output
+    assert read and outside not in read
+    monkeypatch.undo()
+    result = run("build", cwd=project)
+    assert result.exit_code == 1 and "_brand.yml: is a link that leads outside the project" in result.output
