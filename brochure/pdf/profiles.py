@@ -55,8 +55,8 @@ PURPOSES = {
     "archive": Purpose(variant="pdf/a-1a", press=False, printed_links=False, crisp_images=True,
                        pdfa_metadata=True, preflight_on_build=True, tagged=True,
                        rules=("file structure", "fonts embedded", "output intent (GTS_PDFA1)", "PDF/A identification",
-                              "JavaScript and actions", "document identifier", "encryption", "tagged for accessibility",
-                              "language and title")),
+                              "transparency", "JavaScript and actions", "document identifier", "encryption",
+                              "tagged for accessibility", "language and title")),
 }
 NAMES = tuple(PURPOSES)
 OPAQUE_VARIANTS = frozenset({"pdf/x-1a", "pdf/x-3", "pdf/a-1a", "pdf/a-1b"})  # no transparency allowed

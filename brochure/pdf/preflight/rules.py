@@ -88,12 +88,13 @@ def _transparency(facts, profile: Profile) -> Rule:
     if not found:
         return Rule("transparency", "pass", "none")
     kinds = sorted({kind for kinds in found.values() for kind in kinds})
-    if profile.variant == "pdf/x-1a":
+    if not profile.keeps_transparency:  # PDF/X-1a, PDF/X-3, PDF/A-1a and PDF/A-1b allow none
+        variant = profile.variant.upper()
         findings = [Finding(number, facts[number - 1].where_transparency.get(kind, "page content"), kind,
-                            "none in PDF/X-1a")
+                            f"none in {variant}")
                     for number, kinds in sorted(found.items()) for kind in sorted(set(kinds))]
-        return Rule("transparency", "fail", f"{', '.join(kinds)}: PDF/X-1a allows none", sorted(found),
-                    findings=findings, value=", ".join(kinds), limit="none in PDF/X-1a")
+        return Rule("transparency", "fail", f"{', '.join(kinds)}: {variant} allows none", sorted(found),
+                    findings=findings, value=", ".join(kinds), limit=f"none in {variant}")
     return Rule("transparency", "pass", f"{', '.join(kinds)} (allowed in {profile.variant.upper()})")
 
 
