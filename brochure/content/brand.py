@@ -122,7 +122,25 @@ def _validated(data: dict, source: _Source) -> tuple[Any, list[Problem]]:
         return None, [source.problem((), "brand", str(error), "see the brand.yml format")]
 
 
+def _families_named(data: dict, source: _Source) -> list[Problem]:
+    """A font of typography.fonts without its family, told at the font: brand-yml's own
+    validation takes it for granted and fails with a KeyError."""
+    typography = data.get("typography")
+    fonts = typography.get("fonts") if isinstance(typography, dict) else None
+    problems = []
+    for index, font in enumerate(fonts if isinstance(fonts, list) else []):
+        family = font.get("family") if isinstance(font, dict) else None
+        if not (isinstance(family, str) and family.strip()):
+            said = "the font has no family" if isinstance(font, dict) else f"{font!r} is not a font"
+            problems.append(source.problem(("typography", "fonts", index), f"typography.fonts.{index}", said,
+                                           "name its family, source and files: family: Acme Sans, source: file, "
+                                           "files: [...]"))
+    return problems
+
+
 def _brand(data: dict, source: _Source, root: Path, files: list[Path]) -> tuple[Brand | None, list[Problem]]:
+    if problems := _families_named(data, source):
+        return None, problems
     parsed, problems = _validated(data, source)
     if parsed is None:
         return None, problems
@@ -273,6 +291,7 @@ def _fonts(typography: Any, source: _Source, root: Path) -> tuple[list[BrandFont
     for index, font in enumerate((typography or {}).get("fonts") or []):
         if not isinstance(font, dict) or font.get("source", "system") != "file":
             continue
+        family = str(font["family"])  # every font has one (_families_named)
         for number, file in enumerate(font.get("files") or []):
             reference = file if isinstance(file, str) else file.get("path", "")
             location = ("typography", "fonts", index, "files", number) + (() if isinstance(file, str) else ("path",))
@@ -286,6 +305,6 @@ def _fonts(typography: Any, source: _Source, root: Path) -> tuple[list[BrandFont
                 weight = str(file.get("weight", "400")).replace("..", " ") if isinstance(file, dict) else "400"
                 weight = {"normal": "400", "bold": "700", "auto": "100 900"}.get(weight, weight)
                 style = file.get("style", "normal") if isinstance(file, dict) else "normal"
-                fonts.append(BrandFont(str(font["family"]), path, weight, style))
-                families.add(str(font["family"]))
+                fonts.append(BrandFont(family, path, weight, style))
+                families.add(family)
     return fonts, families, problems

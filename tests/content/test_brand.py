@@ -206,3 +206,14 @@ def test_the_up_to_date_check_does_not_follow_a_brand_link_out(tmp_path, monkeyp
     monkeypatch.undo()
     result = run("build", cwd=project)
     assert result.exit_code == 1 and "_brand.yml: is a link that leads outside the project" in result.output
+
+
+@pytest.mark.parametrize("font, said", [
+    ("    - source: file\n      files: [brand/AcmeSans-Bold.ttf]\n", "the font has no family"),
+    ("    - family: ''\n      source: google\n", "the font has no family"),
+    ("    - Acme Sans\n", "'Acme Sans' is not a font")])
+def test_a_font_without_its_family_is_told_at_the_font(tmp_path, font, said):
+    brand = "meta:\n  name: Acme\ntypography:\n  fonts:\n" + font
+    assert _problems(make_project(tmp_path, brand=brand)) == [
+        f"_brand.yml:5:7: typography.fonts.0: {said} (name its family, source and files: family: Acme Sans, "
+        "source: file, files: [...])"]
