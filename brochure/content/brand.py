@@ -22,7 +22,7 @@ from brochure.confine import is_inside, resolve_inside
 from brochure.content.svg import svg_trouble
 from brochure.content.yaml_reader import read_yaml
 from brochure.errors import Problem
-from brochure.model import Brand, BrandFont, BrandLogo, YamlDocument
+from brochure.model import Brand, BrandFont, BrandLogo, PrintOptions, YamlDocument
 
 BRAND_FILES = ("_brand.yml", "_brand.yaml")
 SETTINGS_FILE = "brochure.yaml"
@@ -47,9 +47,12 @@ class _Source:
 def load_brand(settings_document: YamlDocument, root: Path) -> tuple[Brand | None, list[Problem]]:
     """The brand of the project, or None when it has none; and its problems."""
     given = settings_document.data.get("brand")
+    press = settings_document.data.get("print")
+    ink_limit = press.get("ink_limit") if isinstance(press, dict) else None
+    ink_limit = ink_limit if isinstance(ink_limit, int) else PrintOptions.ink_limit
     if isinstance(given, dict):
         source = _Source(settings_document, SETTINGS_FILE, root, ("brand",))
-        return _brand(given, source, root, [])
+        return _brand(given, source, root, [], ink_limit)
     if isinstance(given, str):
         path, reason = resolve_inside(root, root, given)
         line, column = settings_document.where(("brand",))
@@ -72,7 +75,7 @@ def load_brand(settings_document: YamlDocument, root: Path) -> tuple[Brand | Non
     if document is None:  # the reader's hints speak of brochure.yaml's title: say the brand's keys
         return None, [replace(problem, hint="write the brand's keys: meta:, logo:, color:, typography:")
                       if "title:" in problem.hint else problem for problem in problems]
-    return _brand(document.data, _Source(document, shown, folder), root, [path])
+    return _brand(document.data, _Source(document, shown, folder), root, [path], ink_limit)
 
 
 def brand_file(root: Path) -> tuple[str, Path | None]:
@@ -138,7 +141,8 @@ def _families_named(data: dict, source: _Source) -> list[Problem]:
     return problems
 
 
-def _brand(data: dict, source: _Source, root: Path, files: list[Path]) -> tuple[Brand | None, list[Problem]]:
+def _brand(data: dict, source: _Source, root: Path, files: list[Path],
+           ink_limit: int) -> tuple[Brand | None, list[Problem]]:
     if problems := _families_named(data, source):
         return None, problems
     parsed, problems = _validated(data, source)
@@ -148,7 +152,7 @@ def _brand(data: dict, source: _Source, root: Path, files: list[Path]) -> tuple[
     problems += found
     colours, found = _colours(parsed, source)
     problems += found
-    cmyk, found = _cmyk(data, source)
+    cmyk, found = _cmyk(data, source, ink_limit)
     problems += found
     fonts, families, found = _fonts(data.get("typography"), source, root)
     problems += found
@@ -269,8 +273,10 @@ def _colours(parsed: Any, source: _Source) -> tuple[dict[str, tuple[float, ...]]
     return found, problems
 
 
-def _cmyk(data: dict, source: _Source) -> tuple[dict[str, tuple[float, ...]], list[Problem]]:
-    """defaults.brochure.cmyk: {primary: [0, 100, 85, 5]}: a colour's print values, in percent."""
+def _cmyk(data: dict, source: _Source, ink_limit: int) -> tuple[dict[str, tuple[float, ...]], list[Problem]]:
+    """defaults.brochure.cmyk: {primary: [0, 100, 85, 5]}: a colour's print values, in percent;
+    their total no more than the press takes (print.ink_limit), which the print file's
+    preflight would otherwise fail, blaming brochure.yaml."""
     given = ((data.get("defaults") or {}).get("brochure") or {}).get("cmyk") or {}
     found, problems = {}, []
     for name, value in given.items() if isinstance(given, dict) else ():
@@ -280,6 +286,12 @@ def _cmyk(data: dict, source: _Source) -> tuple[dict[str, tuple[float, ...]], li
             problems.append(source.problem(location, ".".join(location), f"{name}: {value!r} is not a CMYK colour "
                                            "of primary, secondary, foreground or background",
                                            "write four percentages, cyan magenta yellow black: [0, 100, 85, 5]"))
+            continue
+        if sum(value) > ink_limit:
+            problems.append(source.problem(location, ".".join(location), f"{name}: {value!r} is {sum(value):g} % of "
+                                           f"ink in all, over the press's limit of {ink_limit} % (print.ink_limit)",
+                                           f"lower the inks to {ink_limit} % in all, or raise print.ink_limit in "
+                                           f"{SETTINGS_FILE} if the print shop takes more"))
             continue
         found[name] = tuple(part / 100 for part in value)
     return found, problems

@@ -217,3 +217,21 @@ def test_a_font_without_its_family_is_told_at_the_font(tmp_path, font, said):
     assert _problems(make_project(tmp_path, brand=brand)) == [
         f"_brand.yml:5:7: typography.fonts.0: {said} (name its family, source and files: family: Acme Sans, "
         "source: file, files: [...])"]
+
+
+CMYK = 'color:\n  primary: "#c8102e"\ndefaults:\n  brochure:\n    cmyk:\n      primary: [100, 100, 100, 100]\n'
+
+
+def test_a_brand_cmyk_over_the_ink_limit_is_told_at_the_brand_line(tmp_path):
+    assert _problems(make_project(tmp_path / "default", brand=CMYK)) == [
+        "_brand.yml:6:16: defaults.brochure.cmyk.primary: primary: [100, 100, 100, 100] is 400 % of ink in all, "
+        "over the press's limit of 300 % (print.ink_limit) (lower the inks to 300 % in all, or raise "
+        "print.ink_limit in brochure.yaml if the print shop takes more)"]
+    [problem] = _problems(make_project(tmp_path / "lower", brand=CMYK.replace("100, 100, 100, 100", "60, 100, 85, 20"),
+                                       settings="print:\n  ink_limit: 250\n"))
+    assert "is 265 % of ink in all, over the press's limit of 250 %" in problem, problem
+    project = make_project(tmp_path / "higher", brand=CMYK.replace("100, 100, 100, 100", "100, 100, 100, 90"),
+                           settings="print:\n  ink_limit: 400\n")
+    result, report = run_json("build", "--profile", "print", cwd=project)  # 390 %: the press takes it
+    assert result.exit_code == 0, result.output
+    assert all(rule["status"] != "fail" for rule in report["preflight"])
