@@ -94,5 +94,10 @@ def brand_context(settings: Settings, profile: str, image_url: Callable[[Image],
             logo_url = PROJECT_URL + quote(relative) + "#logo"  # as commands/pictures.brand_pictures names it
         else:
             logo_url = image_url(Image(brand.logo.src, brand.logo.path, brand.logo.alt))
-    return {"name": brand.name, "logo_url": logo_url, "logo_alt": (brand.logo.alt or brand.name) if brand.logo else "",
+    # The logo's alternative text: its alt, else the brand's name; a brand without
+    # meta.name says whose logo it is by the publisher, else the brochure's title. An
+    # <img> without alt stops the PDF (WeasyPrint's "no required alt description", with
+    # no line of ours), so it always has one.
+    logo_alt = (brand.logo.alt or brand.name or settings.publisher or settings.title) if brand.logo else ""
+    return {"name": brand.name, "logo_url": logo_url, "logo_alt": logo_alt,
             "css": brand_css(settings, profile, faces=image_url is None)}

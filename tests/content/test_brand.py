@@ -235,3 +235,19 @@ def test_a_brand_cmyk_over_the_ink_limit_is_told_at_the_brand_line(tmp_path):
     result, report = run_json("build", "--profile", "print", cwd=project)  # 390 %: the press takes it
     assert result.exit_code == 0, result.output
     assert all(rule["status"] != "fail" for rule in report["preflight"])
+
+
+def test_a_logo_without_alt_in_a_brand_without_name_is_the_publishers_or_the_brochures(tmp_path):
+    """An <img> without alt stops WeasyPrint; the logo's alt, else the brand's name, else
+    the publisher, else the brochure's title, says whose logo it is."""
+    brand = BRAND.replace("meta:\n  name: Acme Relief Agency\n  link: https://acme.example.org\n", "")
+    project = make_project(tmp_path / "publisher", brand=brand)
+    assert run("build", cwd=project).exit_code == 0
+    assert run("build", "--format", "html", cwd=project).exit_code == 0
+    assert '-logo.svg" alt="Acme">' in (project / "build" / "brochure.html").read_text()
+    project = make_project(tmp_path / "title", brand=brand)
+    (project / "brochure.yaml").write_text("title: Agency news\n")
+    result = run("build", "--profile", "archive", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert run("build", "--format", "html", cwd=project).exit_code == 0
+    assert '-logo.svg" alt="Agency news">' in (project / "build" / "brochure.html").read_text()
