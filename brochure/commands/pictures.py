@@ -15,7 +15,7 @@ from brochure.layout.internals import PlacedImage, image_id
 from brochure.model import Settings
 from brochure.pdf.pictures import WHITE, BlankPicture, Target, has_transparency, needs_preparing, prepared
 from brochure.pdf.profiles import Profile
-from brochure.pdf.svg import UnprintableSvg, press_shadings, press_svg
+from brochure.pdf.svg import UnprintableSvg, press_shadings, press_svg, svg_transparency
 
 
 @dataclass
@@ -34,15 +34,7 @@ def prepare_pictures(settings: Settings, profile: Profile, pictures: list[Pictur
     done, problems = PreparedPictures(), []
     for picture in pictures:
         if is_svg(picture.path):
-            # Vectors everywhere; for the press, the same SVG with its colours in CMYK.
-            if profile.purpose.press and profile.icc and picture.url not in done.substitutes:
-                try:
-                    done.substitutes[picture.url], shaded = press_svg(picture.path.read_bytes(), profile.icc)
-                    done.shadings |= shaded
-                except UnprintableSvg as error:
-                    problems.append(Problem(picture.file, *picture.where, _field(picture),
-                                            f"picture {picture.src!r} {error} ({profile.name})",
-                                            "export the picture again for print"))
+            problems += _vectors(picture, profile, done)
             continue
         target = Target(profile.icc if profile.purpose.press else None, profile.keeps_transparency,
                         backdrops.get(picture.url, WHITE), scales.get(picture.url, 1.0))
@@ -60,6 +52,29 @@ def prepare_pictures(settings: Settings, profile: Profile, pictures: list[Pictur
     if problems:
         raise ContentError(problems)
     return done
+
+
+def _vectors(picture: Picture, profile: Profile, done: PreparedPictures) -> list[Problem]:
+    """An SVG stays vectors everywhere; for the press, the same SVG with its colours in
+    CMYK. In a variant without transparency an SVG that has some is refused: WeasyPrint
+    would draw it transparent (pdf/svg.svg_transparency)."""
+    try:
+        data = picture.path.read_bytes()
+        found = "" if profile.keeps_transparency else svg_transparency(data)
+        if found:
+            better = "pdf/x-4" if profile.purpose.press else "pdf/a-2a"
+            return [Problem(picture.file, *picture.where, _field(picture),
+                            f"picture {picture.src!r} has transparency ({found}), which {profile.variant.upper()} "
+                            f"does not allow ({profile.name})",
+                            f"draw it without transparency (fill=\"none\" paints nothing), or set "
+                            f"variant: {better} under {profile.name}: in {SETTINGS_FILE}")]
+        if profile.purpose.press and profile.icc and picture.url not in done.substitutes:
+            done.substitutes[picture.url], shaded = press_svg(data, profile.icc)
+            done.shadings |= shaded
+    except UnprintableSvg as error:
+        return [Problem(picture.file, *picture.where, _field(picture), f"picture {picture.src!r} {error} "
+                        f"({profile.name})", "export the picture again for print")]
+    return []
 
 
 def with_cmyk_shadings(data: bytes, profile: Profile, ready: PreparedPictures) -> bytes:
