@@ -162,7 +162,9 @@ def _brand(data: dict, source: _Source, root: Path, files: list[Path],
     base, headings = (_family(typography.get(key)) for key in ("base", "headings"))
     unused = _unused(data) + [f"typography.{key} ({name}: not a font file of the brand)" for key, name
                               in (("base", base), ("headings", headings)) if name and name not in families]
-    warnings = (f"{source.shown}: brand keys brochure does not use, ignored: {', '.join(unused)}",) if unused else ()
+    warnings: tuple[str, ...] = (f"{source.shown}: brand keys brochure does not use, ignored: "
+                                 f"{', '.join(unused)}",) if unused else ()
+    warnings += _contrast_warning(colours, source.shown)
     cover = next((logo for name in ("images.cover", *_COVER_ORDER) for logo in logos
                   if logo.field in (f"logo.{name}", f"logo.{name}.dark", f"logo.{name}.light")), None)
     meta = parsed.meta
@@ -271,6 +273,45 @@ def _colours(parsed: Any, source: _Source) -> tuple[dict[str, tuple[float, ...]]
             continue
         found[name] = tuple(round(channel, 4) for channel in parsed_colour.to("srgb").coordinates)
     return found, problems
+
+
+_WHITE = (1.0, 1.0, 1.0)
+
+
+def _contrast(one: tuple[float, ...], other: tuple[float, ...]) -> float:
+    """WCAG 2's contrast ratio of two sRGB colours (1 to 21), by relative luminance.
+    html/brand.py, which sets the colours, measures alike: content may not import it."""
+    def luminance(rgb: tuple[float, ...]) -> float:
+        red, green, blue = (value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+                            for value in rgb[:3])
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _contrast_warning(colours: dict[str, tuple[float, ...]], shown: str) -> tuple[str, ...]:
+    """One warning when the primary is too light (under 4.5:1) for the text written on it
+    (the background, or white; in print the paper) or for text on white paper: the
+    brochure then sets that text in the foreground, or black (html/brand.py)."""
+    primary = colours.get("primary")
+    if primary is None:
+        return ()
+    written = colours.get("background", _WHITE)
+    ratio, against = min((_contrast(written, primary), written), (_contrast(_WHITE, primary), _WHITE))
+    if ratio >= 4.5:
+        return ()
+    foreground = colours.get("foreground")
+    instead = (f"the foreground ({_hex(foreground)})" if foreground and _contrast(foreground, primary) >= 4.5
+               else "black")
+    where = " in print (where it is the paper)" if _contrast(written, primary) >= 4.5 else ""
+    return (f"{shown}: color.primary {_hex(primary)} has a contrast of {ratio:.1f}:1 with {_hex(against)}, under "
+            f"the 4.5:1 text needs: the text on it (the cover) is set in {instead}{where}, and the headings, dates "
+            "and links in the primary in the text's colour",)
+
+
+def _hex(rgb: tuple[float, ...]) -> str:
+    return "#" + "".join(f"{round(max(0.0, min(1.0, value)) * 255):02x}" for value in rgb[:3])
 
 
 def _cmyk(data: dict, source: _Source, ink_limit: int) -> tuple[dict[str, tuple[float, ...]], list[Problem]]:

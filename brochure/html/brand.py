@@ -11,6 +11,12 @@ The colours map onto the theme's variables:
 In print the values are the DeviceCMYK the build derived (Brand.print_colours); on
 screen and in the archive the brand's sRGB. Brand fonts come first in --font-base and
 --font-headings, the theme's own after them for what they lack.
+
+A light primary (a yellow) is no ground for white text, nor a colour for text on white
+paper: under a contrast of 4.5:1 (WCAG 2, by relative luminance) what is written on it
+takes the foreground (or black, when the foreground is no better), and the text the
+theme sets in the primary on the paper (headings, dates, page numbers, links) the
+theme's --ink. content/brand.py tells it in a warning, by the same measure.
 """
 
 from __future__ import annotations
@@ -22,6 +28,12 @@ from brochure.model import PROJECT_URL, Brand, Image, Settings
 
 _MIXES = {"rule": 0.25, "tint": 0.07}  # share of the primary in white
 _ON_DARK = {"on-dark-soft": 0.8, "on-dark-softer": 0.9, "on-dark-rule": 0.55}  # share of the background
+MIN_CONTRAST = 4.5  # WCAG 2, AA, for text
+WHITE, BLACK = (1.0, 1.0, 1.0), (0.0, 0.0, 0.0)
+# The text the default theme (brochure.css, print.css, web.css) sets in --accent or
+# --accent-dark on the paper; the rules and the cover's ground stay in the primary.
+_TEXT_IN_PRIMARY = (".intro, .toc-heading, .toc-section, .toc-entry::before, .section-title, .item-date, "
+                    ".item-title, .item-body blockquote, .item-links h3, .item h2, blockquote, a")
 
 
 def _hex(rgb: tuple[float, ...]) -> str:
@@ -32,27 +44,58 @@ def _mix(one: tuple[float, ...], other: tuple[float, ...], share: float) -> tupl
     return tuple(a * share + b * (1 - share) for a, b in zip(one, other, strict=True))
 
 
+def _luminance(rgb: tuple[float, ...]) -> float:
+    """WCAG 2's relative luminance of an sRGB colour (0..1)."""
+    red, green, blue = (value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+                        for value in rgb[:3])
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(one: tuple[float, ...], other: tuple[float, ...]) -> float:
+    """WCAG 2's contrast ratio of two sRGB colours, 1 to 21."""
+    lighter, darker = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _on_primary(colours: dict[str, tuple[float, ...]], written: tuple[float, ...]) -> tuple[float, ...]:
+    """The colour of the text on the primary: `written` (the background, the paper)
+    when readable there, else the foreground, else black."""
+    primary = colours["primary"]
+    if contrast(written, primary) >= MIN_CONTRAST:
+        return written
+    foreground = colours.get("foreground")
+    return foreground if foreground and contrast(foreground, primary) >= MIN_CONTRAST else BLACK
+
+
 def _screen_colours(brand: Brand) -> dict[str, str]:
     colours = brand.colours
-    white = (1.0, 1.0, 1.0)
     found: dict[str, tuple[float, ...]] = {}
     if "primary" in colours:
         primary = colours["primary"]
         found |= {"accent": primary, "accent-dark": primary}
-        found |= {name: _mix(primary, white, share) for name, share in _MIXES.items()}
-        found |= {name: _mix(colours.get("background", white), primary, share) for name, share in _ON_DARK.items()}
+        found |= {name: _mix(primary, WHITE, share) for name, share in _MIXES.items()}
+        on_dark = _on_primary(colours, colours.get("background", WHITE))
+        found |= {name: _mix(on_dark, primary, share) for name, share in _ON_DARK.items()}
+        if on_dark != colours.get("background", WHITE):
+            found["on-dark"] = on_dark
     if "secondary" in colours:
         found["muted"] = colours["secondary"]
     if "foreground" in colours:
         found["ink"] = colours["foreground"]
-    if "background" in colours:
+    if "background" in colours and "on-dark" not in found:
         found["on-dark"] = colours["background"]
     return {name: _hex(value) for name, value in found.items()}
 
 
 def _press_colours(brand: Brand) -> dict[str, str]:
+    found = dict(brand.print_colours)
+    if "primary" in brand.colours and _on_primary(brand.colours, WHITE) != WHITE:
+        # The paper is no ground on this primary: its text is printed in black, 100 % K
+        # (as body text), the lesser lines in tints of it.
+        found |= {"on-dark": (0.0, 0.0, 0.0, 1.0)} | {name: (0.0, 0.0, 0.0, share) for name, share in
+                                                     _ON_DARK.items()}
     return {name: "device-cmyk({})".format(" ".join(f"{value:g}" for value in cmyk))
-            for name, cmyk in brand.print_colours.items()}
+            for name, cmyk in found.items()}
 
 
 def _string(text: str) -> str:
@@ -77,6 +120,11 @@ def brand_css(settings: Settings, profile: str, faces: bool = True) -> str:
              f"src: url({_string(PROJECT_URL + quote(font.path.relative_to(settings.root.resolve()).as_posix()))}); "
              f"font-weight: {font.weight}; font-style: {font.style}; }}" for font in brand.fonts if faces]
     root = ":root {\n" + "\n".join(lines) + "\n}" if lines else ""
+    if "primary" in brand.colours and contrast(WHITE, brand.colours["primary"]) < MIN_CONTRAST:
+        # Too light for text on the paper: the theme's text in the primary in its ink instead.
+        # The web edition's masthead writes in white on the primary whatever --on-dark is.
+        root += (f"\n{_TEXT_IN_PRIMARY} {{ color: var(--ink); }}\n@page {{ @bottom-center {{ color: var(--ink); }} }}"
+                 "\n.masthead, .masthead .publisher, .masthead .subtitle { color: var(--on-dark); }")
     return "\n".join([*rules, root]).strip()
 
 

@@ -251,3 +251,51 @@ def test_a_logo_without_alt_in_a_brand_without_name_is_the_publishers_or_the_bro
     assert result.exit_code == 0, result.output
     assert run("build", "--format", "html", cwd=project).exit_code == 0
     assert '-logo.svg" alt="Agency news">' in (project / "build" / "brochure.html").read_text()
+
+
+def _brand_css(project: Path, profile: str) -> str:
+    from brochure.content.settings import load_settings
+    from brochure.html.brand import brand_css
+    from brochure.pdf.brand_colours import branded
+    from brochure.pdf.profiles import resolve
+
+    settings = load_settings(project)
+    return brand_css(branded(settings, resolve(profile, settings)), profile)
+
+
+def test_a_light_primary_gets_dark_text_and_one_warning(tmp_path):
+    yellow = BRAND.replace('acme-red: "#c8102e"', 'acme-red: "#ffd700"')
+    project = make_project(tmp_path / "yellow", brand=yellow)
+    result, report = run_json("build", cwd=project)
+    assert result.exit_code == 0, result.output
+    said = [warning for warning in report["warnings"] if "contrast" in warning]
+    assert said == ["_brand.yml: color.primary #ffd700 has a contrast of 1.4:1 with #ffffff, under the 4.5:1 text "
+                    "needs: the text on it (the cover) is set in black, and the headings, dates and links in the "
+                    "primary in the text's colour"]
+    screen, press = _brand_css(project, "screen"), _brand_css(project, "print")
+    assert "--on-dark: #000000;" in screen and "--on-dark: device-cmyk(0 0 0 1);" in press
+    for css in (screen, press):
+        assert ".item-title, " in css and "{ color: var(--ink); }" in css
+    # A foreground readable on the primary is the text's colour; a dark background given
+    # for the text on it stays, the headings on the paper still change.
+    with_foreground = make_project(tmp_path / "foreground", brand=yellow.replace(
+        "  primary: acme-red\n", '  primary: acme-red\n  foreground: "#202a44"\n'))
+    assert "--on-dark: #202a44;" in _brand_css(with_foreground, "screen")
+    navy = make_project(tmp_path / "navy", brand=yellow.replace(
+        "  primary: acme-red\n", '  primary: acme-red\n  background: "#0b2a4a"\n'))
+    css = _brand_css(navy, "screen")
+    assert "--on-dark: #0b2a4a;" in css and "{ color: var(--ink); }" in css
+    from brochure.content.settings import load_settings
+
+    [warning] = [warning for warning in load_settings(navy).brand.warnings if "contrast" in warning]
+    assert "is set in black in print (where it is the paper), and" in warning
+    assert "--on-dark: device-cmyk(0 0 0 1);" in _brand_css(navy, "print")  # the paper is the text in print
+
+
+def test_a_dark_primary_keeps_its_white_text_without_warning(tmp_path):
+    project = make_project(tmp_path)
+    result, report = run_json("build", cwd=project)
+    assert result.exit_code == 0 and not [warning for warning in report["warnings"] if "contrast" in warning]
+    for profile in ("screen", "print"):
+        css = _brand_css(project, profile)
+        assert "--on-dark:" not in css and "var(--ink)" not in css, css
