@@ -7,12 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from brochure.commands.blame import Picture
-from brochure.content.settings import SETTINGS_FILE
-from brochure.content.svg import is_svg
+from brochure.confine import relative_inside
+from brochure.content.settings import SETTINGS_FILE, theme_entries, theme_folder
+from brochure.content.svg import UnsafeSvg, check_svg_bytes, is_svg
 from brochure.errors import ContentError, Problem
 from brochure.html.theme import asset_url
 from brochure.layout.internals import PlacedImage, image_id
-from brochure.model import Settings
+from brochure.model import THEME_URL, Settings
 from brochure.pdf.pictures import WHITE, BlankPicture, Target, has_transparency, needs_preparing, prepared
 from brochure.pdf.profiles import Profile
 from brochure.pdf.svg import UnprintableSvg, press_shadings, press_svg, svg_transparency
@@ -49,32 +50,62 @@ def prepare_pictures(settings: Settings, profile: Profile, pictures: list[Pictur
         done.substitutes[picture.url] = result.data
         if result.alpha is not None:
             done.masks[image_id(picture.url)] = result.alpha
+    problems += _theme_svgs(settings, profile, done)
     if problems:
         raise ContentError(problems)
     return done
 
 
 def _vectors(picture: Picture, profile: Profile, done: PreparedPictures) -> list[Problem]:
-    """An SVG stays vectors everywhere; for the press, the same SVG with its colours in
-    CMYK. In a variant without transparency an SVG that has some is refused: WeasyPrint
-    would draw it transparent (pdf/svg.svg_transparency)."""
+    """An SVG stays vectors everywhere; for the press, the same SVG with its colours in CMYK."""
     try:
-        data = picture.path.read_bytes()
-        found = "" if profile.keeps_transparency else svg_transparency(data)
-        if found:
-            better = "pdf/x-4" if profile.purpose.press else "pdf/a-2a"
-            return [Problem(picture.file, *picture.where, _field(picture),
-                            f"picture {picture.src!r} has transparency ({found}), which {profile.variant.upper()} "
-                            f"does not allow ({profile.name})",
-                            f"draw it without transparency (fill=\"none\" paints nothing), or set "
-                            f"variant: {better} under {profile.name}: in {SETTINGS_FILE}")]
-        if profile.purpose.press and profile.icc and picture.url not in done.substitutes:
-            done.substitutes[picture.url], shaded = press_svg(data, profile.icc)
-            done.shadings |= shaded
+        trouble = _pressed(picture.path.read_bytes(), picture.url, profile, done)
     except UnprintableSvg as error:
         return [Problem(picture.file, *picture.where, _field(picture), f"picture {picture.src!r} {error} "
                         f"({profile.name})", "export the picture again for print")]
-    return []
+    return [Problem(picture.file, *picture.where, _field(picture), f"picture {picture.src!r} {trouble[0]}",
+                    trouble[1])] if trouble else []
+
+
+def _pressed(data: bytes, url: str, profile: Profile, done: PreparedPictures) -> tuple[str, str] | None:
+    """The SVG under `url` made for the press into `done`; or, in a variant without
+    transparency, what is wrong when it has some (WeasyPrint would draw it transparent:
+    pdf/svg.svg_transparency), and what to do, and nothing made."""
+    found = "" if profile.keeps_transparency else svg_transparency(data)
+    if found:
+        better = "pdf/x-4" if profile.purpose.press else "pdf/a-2a"
+        return (f"has transparency ({found}), which {profile.variant.upper()} does not allow ({profile.name})",
+                f"draw it without transparency (fill=\"none\" paints nothing), or set variant: {better} under "
+                f"{profile.name}: in {SETTINGS_FILE}")
+    if profile.purpose.press and profile.icc and url not in done.substitutes:
+        done.substitutes[url], shaded = press_svg(data, profile.icc)
+        done.shadings |= shaded
+    return None
+
+
+def _theme_svgs(settings: Settings, profile: Profile, done: PreparedPictures) -> list[Problem]:
+    """Every SVG of the theme (a cover's background, an ornament), checked as an entry's
+    picture is (content/svg.py) and made for the profile like it, under the address the
+    theme's CSS reaches it at (layout/engine.py serves it in place of the file)."""
+    problems = []
+    for name, path in theme_entries(theme_folder(settings)):
+        if not is_svg(path):
+            continue
+        shown = relative_inside(settings.root, path) or f"theme '{settings.theme}': {name}"
+        try:
+            data = path.read_bytes()
+            check_svg_bytes(data)
+            trouble = _pressed(data, THEME_URL + name, profile, done)
+        except UnsafeSvg as error:
+            problems.append(Problem(shown, error.line, error.column, "", f"SVG {error.args[0]}",
+                                    "a theme's SVG must be a plain, self-contained drawing"))
+            continue
+        except (UnprintableSvg, OSError) as error:
+            problems.append(Problem(shown, 0, 0, "", f"SVG {error} ({profile.name})", "export it again"))
+            continue
+        if trouble:
+            problems.append(Problem(shown, 0, 0, "", f"SVG {trouble[0]}", trouble[1]))
+    return problems
 
 
 def with_cmyk_shadings(data: bytes, profile: Profile, ready: PreparedPictures) -> bytes:

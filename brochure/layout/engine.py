@@ -92,7 +92,10 @@ def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], substitu
                     else "image/jpeg"  # an SVG made for the press (pdf/svg.py) starts with <?xml
                 return fetched(url, data, kind)
             if theme is not None and url.startswith(THEME_URL):
-                path = theme_file(theme, unquote(urlsplit(url[len(THEME_URL):]).path))
+                name = unquote(urlsplit(url[len(THEME_URL):]).path)
+                if THEME_URL + name in substitutes:  # a theme's SVG made for the press (commands/pictures.py)
+                    return fetched(url, substitutes[THEME_URL + name], "image/svg+xml")
+                path = theme_file(theme, name)
                 if path is not None:
                     mime, _ = mimetypes.guess_type(path.name)
                     return fetched(url, path.read_bytes(), mime or "application/octet-stream")
