@@ -27,6 +27,7 @@ no entity is expanded.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -70,8 +71,12 @@ def press_svg(data: bytes, icc: Path) -> tuple[bytes, bool]:
 
 
 def _parsed(data: bytes) -> ElementTree.Element:
-    if b"<!doctype" in data.lower() or b"<!entity" in data.lower():  # content/svg.py refused it already
-        raise UnprintableSvg("has a DOCTYPE or ENTITY declaration")
+    """The SVG's tree. A DOCTYPE that only names its DTD (as Illustrator writes) is
+    allowed: ElementTree never reads the DTD. No entity is declared (content/svg.py
+    refused those already)."""
+    doctype = re.search(rb"<!doctype[^>\[]*(\[?)", data, re.I)
+    if b"<!entity" in data.lower() or (doctype and doctype[1]):
+        raise UnprintableSvg("has a DOCTYPE with declarations of its own, or an ENTITY")
     for prefix, uri in (("", SVG_NS), ("xlink", "http://www.w3.org/1999/xlink")):
         ElementTree.register_namespace(prefix, uri)
     try:

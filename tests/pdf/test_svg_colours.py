@@ -75,3 +75,15 @@ def test_a_lab_picture_prints_without_lab(tmp_path):
     with pikepdf.open(project / "build" / "brochure.pdf") as pdf:
         assert b"/Lab" not in b"".join(page.Contents.read_bytes() if isinstance(page.Contents, pikepdf.Stream)
                                        else b"" for page in pdf.pages)
+
+
+def test_an_svg_that_names_its_dtd_prints_and_one_with_declarations_is_refused():
+    from brochure.pdf.svg import UnprintableSvg
+
+    named = ('<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+             '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+             + SVG.format('<rect width="9" height="9" fill="lab(50% 40 20)"/>'))
+    assert b'fill="device-cmyk(' in press_svg(named.encode(), DEFAULT_ICC)[0]
+    declared = '<!DOCTYPE svg [<!ENTITY a "b">]>' + SVG.format("<text>&a;</text>")
+    with pytest.raises(UnprintableSvg):
+        press_svg(declared.encode(), DEFAULT_ICC)
