@@ -5,14 +5,14 @@ Refused, with the line and column in the SVG: a DOCTYPE or ENTITY declaration (e
 are how XML reaches files and multiplies itself), an xml-stylesheet instruction, <script>,
 <foreignObject> (HTML inside the picture), any on* attribute, an href or xlink:href to
 anything but a #fragment of the same file, a CSS url() or @import to anything but a
-#fragment, and embedded (data:) pictures, which the layout's fetcher would not read.
+#fragment (read from the CSS tokens, so that escapes such as @im\\70ort change nothing),
+and embedded (data:) pictures, which the layout's fetcher would not read.
 
 Parsed with expat and nothing else: no DOCTYPE means no entity is ever expanded.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from xml.parsers import expat
 
@@ -20,8 +20,10 @@ SVG_NS = "http://www.w3.org/2000/svg"
 MAX_SVG_BYTES = 5 << 20  # a logo is a few kilobytes; a drawing a few hundred
 MAX_ELEMENTS = 200_000
 _FORBIDDEN = {"script": "a <script>", "foreignObject": "a <foreignObject> (HTML inside the picture)"}
-_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)|@import", re.I | re.S)
 _HREF_NAMES = {"href", "http://www.w3.org/1999/xlink href"}
+# CSS functions whose string argument is an address: url("x"), and those of CSS Images
+# and Values 4 (image("x.png"), image-set("x.png" 1x), src("x")).
+_URL_FUNCTIONS = {"url", "src", "image", "image-set", "-webkit-image-set"}
 
 
 class UnsafeSvg(ValueError):
@@ -54,11 +56,33 @@ def _local(name: str) -> str:
 
 
 def _check_css(text: str, line: int, column: int) -> None:
-    for match in _URL.finditer(text):
-        if match[0].lower() == "@import":
-            raise UnsafeSvg("a CSS @import (another file)", line, column)
-        if not match[2].strip().startswith("#"):
-            raise UnsafeSvg(f"a CSS url({match[2].strip()[:60]!r}) outside the file", line, column)
+    """Refuse an @import, and a url() (or an address given to image(), src() …) to
+    anything but a #fragment, in CSS: a <style> sheet, a style="", a presentation
+    attribute. Read from tinycss2's tokens, escapes decoded, as WeasyPrint reads them."""
+    if "(" not in text and "@" not in text:
+        return  # neither a function, a url nor an at-rule can be written without them
+    import tinycss2  # type: ignore[import-untyped]
+
+    def address(value: str) -> None:
+        if not value.strip().startswith("#"):
+            raise UnsafeSvg(f"has a CSS url({value.strip()[:60]!r}) outside the file", line, column)
+
+    pending = list(tinycss2.parse_component_value_list(text))
+    for token in pending:  # in order, the blocks' and functions' tokens appended as they come
+        if token.type == "at-keyword" and token.lower_value == "import":
+            raise UnsafeSvg("has a CSS @import (another file)", line, column)
+        if token.type == "url":
+            address(token.value)
+        elif token.type == "error" and token.kind == "bad-url":
+            raise UnsafeSvg("has a CSS url() that cannot be read", line, column)
+        elif token.type == "function":
+            if token.lower_name in _URL_FUNCTIONS:
+                for argument in token.arguments:
+                    if argument.type in ("string", "url"):
+                        address(argument.value)
+            pending += token.arguments
+        elif token.type in ("() block", "[] block", "{} block"):
+            pending += token.content
 
 
 def check_svg(path: Path) -> None:
@@ -80,6 +104,8 @@ def check_svg_bytes(data: bytes) -> None:
     count = 0
     depth: list[str] = []
     found: list[UnsafeSvg] = []
+    style: list[str] = []  # the text of the <style> being read, checked whole at its end
+    style_at = (0, 0)
 
     def here() -> tuple[int, int]:
         return parser.CurrentLineNumber, parser.CurrentColumnNumber + 1
@@ -88,7 +114,7 @@ def check_svg_bytes(data: bytes) -> None:
         raise UnsafeSvg(message, *here())
 
     def start(name: str, attributes: dict[str, str]) -> None:
-        nonlocal count
+        nonlocal count, style_at
         count += 1
         if count > MAX_ELEMENTS:
             refuse(f"has more than {MAX_ELEMENTS:,} elements")
@@ -108,13 +134,17 @@ def check_svg_bytes(data: bytes) -> None:
                 if not value.strip().startswith("#"):
                     refuse(f"refers to {value.strip()[:60]!r} outside the file")
             _check_css(value, *here())
+        if local == "style":
+            style.clear()
+            style_at = here()
 
     def end(name: str) -> None:
-        depth.pop()
+        if depth.pop() == "style":
+            _check_css("".join(style), *style_at)
 
     def text(data: str) -> None:
         if depth and depth[-1] == "style":
-            _check_css(data, *here())
+            style.append(data)
 
     def doctype(*_args) -> None:
         refuse("has a DOCTYPE declaration (entities can read files or grow without end)")
