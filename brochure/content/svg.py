@@ -1,14 +1,18 @@
 """An SVG picture (a logo, or an entry's picture) checked before anything is drawn:
 confined like every other file, it may refer to nothing outside itself and run nothing.
 
-Refused, with the line and column in the SVG: a DOCTYPE or ENTITY declaration (entities
-are how XML reaches files and multiplies itself), an xml-stylesheet instruction, <script>,
-<foreignObject> (HTML inside the picture), any on* attribute, an href or xlink:href to
-anything but a #fragment of the same file, a CSS url() or @import to anything but a
-#fragment (read from the CSS tokens, so that escapes such as @im\\70ort change nothing),
-and embedded (data:) pictures, which the layout's fetcher would not read.
+Refused, with the line and column in the SVG: a DOCTYPE with an internal subset, or any
+ENTITY declaration (entities are how XML reaches files and multiplies itself), an
+xml-stylesheet instruction, <script>, <foreignObject> (HTML inside the picture), any on*
+attribute, an href or xlink:href to anything but a #fragment of the same file, a CSS
+url() or @import to anything but a #fragment (read from the CSS tokens, so that escapes
+such as @im\\70ort change nothing), and embedded (data:) pictures, which the layout's
+fetcher would not read. A DOCTYPE that only names its DTD (as Illustrator writes
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://…/svg11.dtd">) is allowed: expat
+never reads the DTD (no handler for external entities, parameter entities never parsed),
+and an entity the DTD alone would define is refused.
 
-Parsed with expat and nothing else: no DOCTYPE means no entity is ever expanded.
+Parsed with expat and nothing else.
 """
 
 from __future__ import annotations
@@ -146,11 +150,19 @@ def check_svg_bytes(data: bytes) -> None:
         if depth and depth[-1] == "style":
             style.append(data)
 
-    def doctype(*_args) -> None:
-        refuse("has a DOCTYPE declaration (entities can read files or grow without end)")
+    def doctype(_name: str, _system: str | None, _public: str | None, internal_subset: int) -> None:
+        if internal_subset:
+            refuse("has a DOCTYPE with declarations of its own (entities can read files or grow without end)")
 
     def entity(*_args) -> None:
         refuse("declares an ENTITY (entities can read files or grow without end)")
+
+    def skipped(name: str, _parameter: int) -> None:
+        refuse(f"refers to the entity &{name}; of a DTD, which is never read")
+
+    def external(*_args) -> int:  # never called: parameter entities are not parsed, and no ENTITY passes
+        refuse("refers to an external entity")
+        return 0
 
     def instruction(target: str, _data: str) -> None:
         if target.lower() == "xml-stylesheet":
@@ -161,8 +173,10 @@ def check_svg_bytes(data: bytes) -> None:
     parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = entity
+    parser.SkippedEntityHandler = skipped
+    parser.ExternalEntityRefHandler = external
     parser.ProcessingInstructionHandler = instruction
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)  # the DTD is never read
     try:
         parser.Parse(data, True)
     except UnsafeSvg as error:

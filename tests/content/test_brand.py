@@ -90,7 +90,8 @@ HOSTILE = {
     "href": ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
              '<image xlink:href="file:///etc/passwd"/></svg>', "refers to 'file:///etc/passwd' outside the file"),
     "entity": ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
-               '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>', "has a DOCTYPE declaration"),
+               '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>',
+               "has a DOCTYPE with declarations of its own"),
     "foreign": ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>', "a <foreignObject>"),
     "css": ('<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: url(https://x.org/a.svg#p) }</style>'
             '</svg>', "a CSS url('https://x.org/a.svg#p') outside the file"),

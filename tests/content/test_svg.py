@@ -1,5 +1,6 @@
-"""content/svg.py: CSS addresses are read from the tokens, so that escapes do not hide
-an @import or a url()."""
+"""content/svg.py: a DOCTYPE that only names its DTD (Illustrator's) is allowed, and the
+DTD never read; CSS addresses are read from the tokens, so that escapes do not hide an
+@import or a url()."""
 
 from __future__ import annotations
 
@@ -22,6 +23,44 @@ def _problems(project) -> list[str]:
     result = run("check", cwd=project)
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output
     return [line for line in result.output.splitlines() if line.startswith("_brand.yml:")]
+
+
+ILLUSTRATOR = """<?xml version="1.0" encoding="utf-8"?>
+<!-- Generator: Adobe Illustrator 27.0.0, SVG Export Plug-In . SVG Version: 6.00 Build 0)  -->
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<svg version="1.1" id="Layer_1" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+\t x="0px" y="0px" viewBox="0 0 120 40" style="enable-background:new 0 0 120 40;" xml:space="preserve">
+<style type="text/css">
+\t.st0{fill:#C8102E;}
+</style>
+<circle class="st0" cx="20" cy="20" r="14"/>
+</svg>
+"""
+
+
+def test_a_doctype_that_only_names_its_dtd_is_allowed(tmp_path):
+    check_svg_bytes(ILLUSTRATOR.encode())
+    project = make_project(tmp_path, logo=ILLUSTRATOR)
+    for profile in ("screen", "print"):
+        result = run("build", "--profile", profile, "-o", f"build/{profile}.pdf", cwd=project)
+        assert result.exit_code == 0, result.output
+
+
+def test_a_doctype_of_its_own_declarations_or_an_entity_is_refused(tmp_path):
+    subset = ILLUSTRATOR.replace('svg11.dtd">', 'svg11.dtd" [\n<!ENTITY ns_svg "http://www.w3.org/2000/svg">\n]>')
+    assert _refused(subset).startswith("has a DOCTYPE with declarations of its own")
+    assert _refused(ILLUSTRATOR.replace('svg11.dtd">', 'svg11.dtd" []>')).startswith("has a DOCTYPE with")
+    # The DTD is never read: an entity it would define is not expanded, but refused.
+    dtd = tmp_path / "evil.dtd"
+    dtd.write_text('<!ENTITY secret SYSTEM "file:///etc/passwd">\n<!ENTITY % p SYSTEM "file:///etc/hostname">%p;')
+    named = f'<?xml version="1.0"?>\n<!DOCTYPE svg SYSTEM "{dtd.as_uri()}">\n{OPEN}<rect width="1" height="1"/></svg>'
+    check_svg_bytes(named.encode())  # read, the DTD would be refused: it declares an ENTITY
+    said = _refused(named.replace("<rect", "<text>&secret;</text><rect"))
+    assert said.startswith("refers to the entity &secret; of a DTD, which is never read at line 3"), said
+    problems = _problems(make_project(tmp_path / "project", logo=subset))
+    assert [problem.split(" at line")[0] for problem in problems] == [
+        "_brand.yml:5:11: logo.medium: logo 'brand/logo.svg' has a DOCTYPE with declarations of its own (entities "
+        "can read files or grow without end)"]
 
 
 @pytest.mark.parametrize("css", [
