@@ -12,6 +12,10 @@ fetcher would not read. A DOCTYPE that only names its DTD (as Illustrator writes
 never reads the DTD (no handler for external entities, parameter entities never parsed),
 and an entity the DTD alone would define is refused.
 
+Too large to draw: more than MAX_ELEMENTS elements, counting each <use> as the copy of
+what it refers to (nested <use>s multiply: ten of ten of ten … is the "billion laughs"
+of SVG), and a <use> that refers to itself, directly or through what it copies.
+
 Parsed with expat and nothing else.
 """
 
@@ -105,9 +109,9 @@ def check_svg(path: Path) -> None:
 def check_svg_bytes(data: bytes) -> None:
     """The checks of check_svg, on the bytes of an SVG."""
     parser = expat.ParserCreate(namespace_separator=" ")
-    count = 0
     depth: list[str] = []
     found: list[UnsafeSvg] = []
+    drawing = _Drawing()
     style: list[str] = []  # the text of the <style> being read, checked whole at its end
     style_at = (0, 0)
 
@@ -118,9 +122,8 @@ def check_svg_bytes(data: bytes) -> None:
         raise UnsafeSvg(message, *here())
 
     def start(name: str, attributes: dict[str, str]) -> None:
-        nonlocal count, style_at
-        count += 1
-        if count > MAX_ELEMENTS:
+        nonlocal style_at
+        if len(drawing.children) >= MAX_ELEMENTS:
             refuse(f"has more than {MAX_ELEMENTS:,} elements")
         local = _local(name)
         if not depth and name != f"{SVG_NS} svg":
@@ -128,6 +131,7 @@ def check_svg_bytes(data: bytes) -> None:
         if local in _FORBIDDEN:
             refuse(f"has {_FORBIDDEN[local]}")
         depth.append(local)
+        copied = []
         for key, value in attributes.items():
             attribute = _local(key)
             if attribute.lower().startswith("on"):
@@ -137,7 +141,9 @@ def check_svg_bytes(data: bytes) -> None:
                     refuse("embeds a picture (data:); the brochure draws none inside an SVG")
                 if not value.strip().startswith("#"):
                     refuse(f"refers to {value.strip()[:60]!r} outside the file")
+                copied.append(value.strip()[1:])
             _check_css(value, *here())
+        drawing.start(attributes.get("id"), copied if local == "use" else [], here())
         if local == "style":
             style.clear()
             style_at = here()
@@ -145,6 +151,7 @@ def check_svg_bytes(data: bytes) -> None:
     def end(name: str) -> None:
         if depth.pop() == "style":
             _check_css("".join(style), *style_at)
+        drawing.end()
 
     def text(data: str) -> None:
         if depth and depth[-1] == "style":
@@ -186,8 +193,65 @@ def check_svg_bytes(data: bytes) -> None:
                                error.offset + 1))
     if found:
         raise found[0]
-    if count == 0:
+    if not drawing.children:
         raise UnsafeSvg("is empty")
+    drawing.check_copies()
+
+
+class _Drawing:
+    """The SVG's elements as a tree, with the ids each <use> copies: how many elements
+    drawing it makes, every <use> replaced by a copy of what it refers to."""
+
+    def __init__(self) -> None:
+        self.children: list[list[int]] = []  # by element, in the order they start
+        self.copies: list[list[str]] = []  # by element: the ids a <use> refers to (href, xlink:href)
+        self.where: list[tuple[int, int]] = []
+        self.ids: dict[str, list[int]] = {}  # every element of an id (an id given twice: each counts)
+        self.open: list[int] = []
+
+    def start(self, id_: str | None, copies: list[str], where: tuple[int, int]) -> None:
+        element = len(self.children)
+        self.children.append([])
+        self.copies.append(copies)
+        self.where.append(where)
+        if id_ is not None:
+            self.ids.setdefault(id_, []).append(element)
+        if self.open:
+            self.children[self.open[-1]].append(element)
+        self.open.append(element)
+
+    def end(self) -> None:
+        self.open.pop()
+
+    def check_copies(self) -> None:
+        """Raise UnsafeSvg when a <use> copies itself (directly, or through what it
+        copies), or when the elements drawn, copies counted, are more than MAX_ELEMENTS.
+        Each element's count is made once (memoised), depth first without recursion."""
+        size = [0] * len(self.children)
+        state = bytearray(len(self.children))  # 0: not seen; 1: on the path being counted; 2: counted
+        pending: list[tuple[int, bool]] = [(0, False)]
+        while pending:
+            element, counted = pending.pop()
+            if counted:
+                copied = sum(max((size[target] for target in self.ids.get(id_, ())), default=0)
+                             for id_ in self.copies[element])
+                size[element] = min(MAX_ELEMENTS + 1, 1 + sum(size[child] for child in self.children[element]) + copied)
+                state[element] = 2
+                continue
+            if state[element]:
+                continue
+            state[element] = 1
+            pending.append((element, True))
+            targets = [target for id_ in self.copies[element] for target in self.ids.get(id_, ())]
+            for following in self.children[element] + targets:
+                if state[following] == 1:  # an element on the path: a <use> copying itself
+                    raise UnsafeSvg("has a <use> that copies itself (directly, or through what it copies)",
+                                    *self.where[element])
+                if not state[following]:
+                    pending.append((following, False))
+        if size[0] > MAX_ELEMENTS:
+            raise UnsafeSvg(f"has more than {MAX_ELEMENTS:,} elements once each <use> is drawn as the copy of "
+                            "what it refers to; simplify it or export it as PNG")
 
 
 def svg_trouble(path: Path) -> str:

@@ -1,16 +1,29 @@
-"""content/svg.py: a DOCTYPE that only names its DTD (Illustrator's) is allowed, and the
-DTD never read; CSS addresses are read from the tokens, so that escapes do not hide an
-@import or a url()."""
+"""content/svg.py: an SVG that would draw without end (nested <use> copies, a <use> of
+itself) is refused quickly, at the file; a DOCTYPE that only names its DTD (Illustrator's)
+is allowed, and the DTD never read; CSS addresses are read from the tokens, so that
+escapes do not hide an @import or a url()."""
 
 from __future__ import annotations
+
+import time
 
 import pytest
 from brand_project import make_project
 from conftest import run
 
+from brochure.content import svg
 from brochure.content.svg import UnsafeSvg, check_svg_bytes
 
 OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 120 40">'
+
+
+def _bomb(levels: int = 8, width: int = 10, attribute: str = "href") -> str:
+    """The reviewer's: level i is `width` <use>s of level i-1: width**levels squares, in
+    a file of a few kilobytes."""
+    groups = "".join(f'<g id="l{level}">' + "".join(f'<use {attribute}="#l{level - 1}" x="{x}"/>' for x in range(width))
+                     + "</g>" for level in range(1, levels + 1))
+    return (f'{OPEN}<defs><rect id="l0" width="1" height="1" fill="#c8102e"/>{groups}</defs>'
+            f'<use href="#l{levels}"/></svg>')
 
 
 def _refused(text: str) -> str:
@@ -23,6 +36,45 @@ def _problems(project) -> list[str]:
     result = run("check", cwd=project)
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output
     return [line for line in result.output.splitlines() if line.startswith("_brand.yml:")]
+
+
+@pytest.mark.parametrize("attribute", ["href", "xlink:href"])
+def test_a_use_bomb_is_refused_quickly_at_the_file(tmp_path, attribute):
+    began = time.monotonic()
+    problems = _problems(make_project(tmp_path, logo=_bomb(attribute=attribute)))
+    assert time.monotonic() - began < 10
+    assert problems == ["_brand.yml:5:11: logo.medium: logo 'brand/logo.svg' has more than 200,000 elements once "
+                        "each <use> is drawn as the copy of what it refers to; simplify it or export it as PNG "
+                        "(remove it from the SVG (the designers' export for the web is usually clean), or use a "
+                        "PNG)"]
+
+
+def test_the_copies_are_counted_against_the_limit(monkeypatch):
+    monkeypatch.setattr(svg, "MAX_ELEMENTS", 1000)
+    # svg, defs, the rect; l1: 1 + 10 × (use + rect) = 21; l2: 1 + 10 × (1 + 21) = 221; the last use 222
+    check_svg_bytes(_bomb(levels=2).encode())  # 467 elements drawn, 26 written
+    assert "has more than 1,000 elements once each <use>" in _refused(_bomb(levels=3))  # 4,688 drawn
+    # An id given twice: the larger of the two is counted.
+    twice = _bomb(levels=2).replace('<rect id="l0" width="1" height="1" fill="#c8102e"/>',
+                                    '<rect id="l0" width="1" height="1"/><g id="l0">' + "<rect/>" * 20 + "</g>")
+    assert "once each <use>" in _refused(twice)
+
+
+@pytest.mark.parametrize("drawing, lines", [
+    ('<use id="u" href="#u"/>', (2,)),
+    ('<g id="b">\n<use href="#b"/></g>', (3,)),
+    ('<g id="a"><use href="#b"/></g>\n<g id="b">\n<use xlink:href="#a"/></g>', (2, 4))])  # either <use>
+def test_a_use_that_copies_itself_is_refused_at_its_line(drawing, lines):
+    said = _refused(f"{OPEN}\n{drawing}</svg>")
+    assert said.startswith(tuple(f"has a <use> that copies itself (directly, or through what it copies) at line "
+                                 f"{line}, column " for line in lines)), said
+
+
+def test_uses_of_a_symbol_and_of_what_is_missing_are_drawn(tmp_path):
+    logo = (f'{OPEN}<defs><symbol id="dot"><circle r="2" fill="#c8102e"/></symbol></defs>'
+            + "".join(f'<use href="#dot" x="{x}" y="20"/>' for x in range(0, 120, 10)) + '<use href="#nothing"/></svg>')
+    check_svg_bytes(logo.encode())
+    assert run("build", cwd=make_project(tmp_path, logo=logo)).exit_code == 0
 
 
 ILLUSTRATOR = """<?xml version="1.0" encoding="utf-8"?>
