@@ -65,7 +65,8 @@ def resolution_problems(pictures: list[Picture], placed: list[PlacedImage],
 _PREFLIGHT_HINTS = {
     "colour spaces": "a colour the theme's print.css does not give in CMYK; see the theme",
     "image resolution": "use a larger original",
-    "transparency": "PDF/X-1a allows no transparency: use pdf/x-4, or remove it from the theme",
+    "transparency": "PDF/X-1a and PDF/A-1 allow no transparency: use pdf/x-4 or pdf/a-2a, or remove it from the "
+                    "theme",
     "small text in several inks": "give small text one ink in the theme's print.css (100 % K or a single-ink tint)",
     "rich black text": "set small black text in 100 % K alone in the theme's print.css",
     "hairlines": "make the theme's rules at least 0.25 pt wide in print.css",
