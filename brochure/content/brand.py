@@ -47,9 +47,8 @@ class _Source:
 def load_brand(settings_document: YamlDocument, root: Path) -> tuple[Brand | None, list[Problem]]:
     """The brand of the project, or None when it has none; and its problems."""
     given = settings_document.data.get("brand")
-    press = settings_document.data.get("print")
-    ink_limit = press.get("ink_limit") if isinstance(press, dict) else None
-    ink_limit = ink_limit if isinstance(ink_limit, int) else PrintOptions.ink_limit
+    press = settings_document.data.get("print")  # brochure.yaml passed its schema: an ink_limit is a number
+    ink_limit = press.get("ink_limit", PrintOptions.ink_limit) if isinstance(press, dict) else PrintOptions.ink_limit
     if isinstance(given, dict):
         source = _Source(settings_document, SETTINGS_FILE, root, ("brand",))
         return _brand(given, source, root, [], ink_limit)
@@ -66,9 +65,8 @@ def load_brand(settings_document: YamlDocument, root: Path) -> tuple[Brand | Non
         if not name:
             return None, []
         if path is None:  # never read, so nothing of it is quoted
-            leads_out = not is_inside(root, root / name)
-            return None, [Problem(name, 0, 0, "", "is a link that leads outside the project folder" if leads_out
-                                  else "is not a regular file (a folder, or a link to nothing)",
+            return None, [Problem(name, 0, 0, "", "is not a regular file (a folder, or a link to nothing)" if
+                                  is_inside(root, root / name) else "is a link that leads outside the project folder",
                                   f"replace it with a plain {name} file inside the project")]
         shown, folder = name, root  # a link's target is read; its paths are relative to the root, as before
     document, problems = read_yaml(path, shown, kind="brand")
@@ -85,13 +83,8 @@ def brand_file(root: Path) -> tuple[str, Path | None]:
     path is None), never read, and never replaced by the next name."""
     for name in BRAND_FILES:
         candidate = root / name
-        try:
-            present = candidate.is_symlink() or candidate.exists()
-        except (OSError, ValueError):
-            present = True
-        if present:
-            inside = is_inside(root, candidate)
-            return name, candidate.resolve() if inside and candidate.is_file() else None
+        if candidate.is_symlink() or candidate.exists():
+            return name, candidate.resolve() if is_inside(root, candidate) and candidate.is_file() else None
     return "", None
 
 
@@ -275,30 +268,23 @@ def _colours(parsed: Any, source: _Source) -> tuple[dict[str, tuple[float, ...]]
     return found, problems
 
 
-_WHITE = (1.0, 1.0, 1.0)
-
-
 def _contrast(one: tuple[float, ...], other: tuple[float, ...]) -> float:
-    """WCAG 2's contrast ratio of two sRGB colours (1 to 21), by relative luminance.
-    html/brand.py, which sets the colours, measures alike: content may not import it."""
-    def luminance(rgb: tuple[float, ...]) -> float:
-        red, green, blue = (value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-                            for value in rgb[:3])
-        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
-
-    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
+    """WCAG 2's contrast ratio of two sRGB colours (1 to 21), by relative luminance; as
+    html/brand.py measures, which content may not import."""
+    luminance = [0.2126 * red + 0.7152 * green + 0.0722 * blue for red, green, blue in (
+        [value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4 for value in rgb[:3]]
+        for rgb in (one, other))]
+    return (max(luminance) + 0.05) / (min(luminance) + 0.05)
 
 
 def _contrast_warning(colours: dict[str, tuple[float, ...]], shown: str) -> tuple[str, ...]:
-    """One warning when the primary is too light (under 4.5:1) for the text written on it
-    (the background, or white; in print the paper) or for text on white paper: the
-    brochure then sets that text in the foreground, or black (html/brand.py)."""
-    primary = colours.get("primary")
+    """One warning when the primary is too light (under 4.5:1) for the text on it (the
+    background, or white; the paper in print) or on the paper: html/brand.py changes it."""
+    primary, white = colours.get("primary"), (1.0, 1.0, 1.0)
     if primary is None:
         return ()
-    written = colours.get("background", _WHITE)
-    ratio, against = min((_contrast(written, primary), written), (_contrast(_WHITE, primary), _WHITE))
+    written = colours.get("background", white)
+    ratio, against = min((_contrast(written, primary), written), (_contrast(white, primary), white))
     if ratio >= 4.5:
         return ()
     foreground = colours.get("foreground")

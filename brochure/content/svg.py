@@ -21,6 +21,7 @@ Parsed with expat and nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from xml.parsers import expat
 
@@ -157,6 +158,28 @@ def check_svg_bytes(data: bytes) -> None:
         if depth and depth[-1] == "style":
             style.append(data)
 
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    _refuse_declarations(parser, refuse)
+    try:
+        parser.Parse(data, True)
+    except UnsafeSvg as error:
+        found.append(error)
+    except expat.ExpatError as error:
+        found.append(UnsafeSvg(f"is not well-formed XML ({expat.errors.messages[error.code]})", error.lineno,
+                               error.offset + 1))
+    if found:
+        raise found[0]
+    if not drawing.children:
+        raise UnsafeSvg("is empty")
+    drawing.check_copies()
+
+
+def _refuse_declarations(parser, refuse: Callable[[str], None]) -> None:
+    """Refuse, by expat's handlers, what the prolog and instructions could bring in: a
+    DOCTYPE's own declarations, an ENTITY, an entity only the DTD defines, another file's
+    style sheet. The DTD a DOCTYPE names is never read."""
     def doctype(_name: str, _system: str | None, _public: str | None, internal_subset: int) -> None:
         if internal_subset:
             refuse("has a DOCTYPE with declarations of its own (entities can read files or grow without end)")
@@ -175,27 +198,12 @@ def check_svg_bytes(data: bytes) -> None:
         if target.lower() == "xml-stylesheet":
             refuse("has an xml-stylesheet instruction (another file)")
 
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = entity
     parser.SkippedEntityHandler = skipped
     parser.ExternalEntityRefHandler = external
     parser.ProcessingInstructionHandler = instruction
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)  # the DTD is never read
-    try:
-        parser.Parse(data, True)
-    except UnsafeSvg as error:
-        found.append(error)
-    except expat.ExpatError as error:
-        found.append(UnsafeSvg(f"is not well-formed XML ({expat.errors.messages[error.code]})", error.lineno,
-                               error.offset + 1))
-    if found:
-        raise found[0]
-    if not drawing.children:
-        raise UnsafeSvg("is empty")
-    drawing.check_copies()
 
 
 class _Drawing:
