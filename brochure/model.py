@@ -67,6 +67,18 @@ class PrintOptions:
     ink_limit: int = 300  # most total ink, in percent
 
 
+def contrast(one: tuple[float, ...], other: tuple[float, ...]) -> float:
+    """WCAG 2's contrast ratio of two sRGB colours (0..1 each): 1 to 21, by relative
+    luminance. The brand is read (content) and set (html) by it, so it lives here."""
+    def luminance(rgb: tuple[float, ...]) -> float:
+        red, green, blue = (value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+                            for value in rgb[:3])
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
 @dataclass(frozen=True)
 class BrandLogo:
     """A logo of the brand (_brand.yml's logo:), checked and inside the project."""

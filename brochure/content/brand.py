@@ -22,7 +22,7 @@ from brochure.confine import is_inside, resolve_inside
 from brochure.content.svg import svg_trouble
 from brochure.content.yaml_reader import read_yaml
 from brochure.errors import Problem
-from brochure.model import Brand, BrandFont, BrandLogo, PrintOptions, YamlDocument
+from brochure.model import Brand, BrandFont, BrandLogo, PrintOptions, YamlDocument, contrast
 
 BRAND_FILES = ("_brand.yml", "_brand.yaml")
 SETTINGS_FILE = "brochure.yaml"
@@ -268,15 +268,6 @@ def _colours(parsed: Any, source: _Source) -> tuple[dict[str, tuple[float, ...]]
     return found, problems
 
 
-def _contrast(one: tuple[float, ...], other: tuple[float, ...]) -> float:
-    """WCAG 2's contrast ratio of two sRGB colours (1 to 21), by relative luminance; as
-    html/brand.py measures, which content may not import."""
-    luminance = [0.2126 * red + 0.7152 * green + 0.0722 * blue for red, green, blue in (
-        [value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4 for value in rgb[:3]]
-        for rgb in (one, other))]
-    return (max(luminance) + 0.05) / (min(luminance) + 0.05)
-
-
 def _contrast_warning(colours: dict[str, tuple[float, ...]], shown: str) -> tuple[str, ...]:
     """One warning when the primary is too light (under 4.5:1) for the text on it (the
     background, or white; the paper in print) or on the paper: html/brand.py changes it."""
@@ -284,13 +275,13 @@ def _contrast_warning(colours: dict[str, tuple[float, ...]], shown: str) -> tupl
     if primary is None:
         return ()
     written = colours.get("background", white)
-    ratio, against = min((_contrast(written, primary), written), (_contrast(white, primary), white))
+    ratio, against = min((contrast(written, primary), written), (contrast(white, primary), white))
     if ratio >= 4.5:
         return ()
     foreground = colours.get("foreground")
-    instead = (f"the foreground ({_hex(foreground)})" if foreground and _contrast(foreground, primary) >= 4.5
+    instead = (f"the foreground ({_hex(foreground)})" if foreground and contrast(foreground, primary) >= 4.5
                else "black")
-    where = " in print (where it is the paper)" if _contrast(written, primary) >= 4.5 else ""
+    where = " in print (where it is the paper)" if contrast(written, primary) >= 4.5 else ""
     return (f"{shown}: color.primary {_hex(primary)} has a contrast of {ratio:.1f}:1 with {_hex(against)}, under "
             f"the 4.5:1 text needs: the text on it (the cover) is set in {instead}{where}, and the headings, dates "
             "and links in the primary in the text's colour",)

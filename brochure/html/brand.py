@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import quote
 
-from brochure.model import PROJECT_URL, Brand, Image, Settings
+from brochure.model import PROJECT_URL, Brand, Image, Settings, contrast
 
 _MIXES = {"rule": 0.25, "tint": 0.07}  # share of the primary in white
 _ON_DARK = {"on-dark-soft": 0.8, "on-dark-softer": 0.9, "on-dark-rule": 0.55}  # share of the background
@@ -42,19 +42,6 @@ def _hex(rgb: tuple[float, ...]) -> str:
 
 def _mix(one: tuple[float, ...], other: tuple[float, ...], share: float) -> tuple[float, ...]:
     return tuple(a * share + b * (1 - share) for a, b in zip(one, other, strict=True))
-
-
-def _luminance(rgb: tuple[float, ...]) -> float:
-    """WCAG 2's relative luminance of an sRGB colour (0..1)."""
-    red, green, blue = (value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-                        for value in rgb[:3])
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
-
-
-def contrast(one: tuple[float, ...], other: tuple[float, ...]) -> float:
-    """WCAG 2's contrast ratio of two sRGB colours, 1 to 21."""
-    lighter, darker = sorted((_luminance(one), _luminance(other)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
 
 
 def _on_primary(colours: dict[str, tuple[float, ...]], written: tuple[float, ...]) -> tuple[float, ...]:
