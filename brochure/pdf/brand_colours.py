@@ -1,6 +1,6 @@
 """Colours given once in sRGB (the brand's, an SVG's) made for the press: DeviceCMYK
-through the output intent, as pdf/pictures.py converts pictures (relative colorimetric
-with black point compensation, the press's ICC profile), so that a brand colour, a logo
+through the output intent, as pdf/pictures.py converts pictures (its rendering_intent,
+the press's ICC profile), so that a brand colour, a logo
 and a photograph of it print alike.
 
 Two exceptions, both for the press:
@@ -22,6 +22,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from brochure.pdf.pictures import rendering_intent
+
 if TYPE_CHECKING:
     from brochure.model import Settings
     from brochure.pdf.profiles import Profile
@@ -40,8 +42,7 @@ def _transforms(icc: str):
     srgb = ImageCms.createProfile("sRGB")
     lab = ImageCms.createProfile("LAB")
     press = ImageCms.ImageCmsProfile(icc)
-    flags = ImageCms.Flags.BLACKPOINTCOMPENSATION
-    intent = ImageCms.Intent.RELATIVE_COLORIMETRIC
+    intent, flags = rendering_intent()
     return (ImageCms.buildTransform(srgb, press, "RGB", "CMYK", intent, flags),
             ImageCms.buildTransform(press, lab, "CMYK", "LAB", intent, flags),
             ImageCms.buildTransform(srgb, lab, "RGB", "LAB", intent, flags))

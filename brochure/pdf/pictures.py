@@ -144,17 +144,26 @@ def _converted(picture, embedded: bytes | None, icc: Path | None):
         return picture  # already in the output's colours
     from PIL import ImageCms
 
-    intent, flags = _INTENT_FLAGS[RENDERING_INTENT]
+    intent, flags = rendering_intent()
     for origin in (source, _default_profile(picture.mode)):
         if origin is None:
             continue
         try:
-            transform = ImageCms.buildTransform(origin, destination, picture.mode, wanted,
-                                                ImageCms.Intent[intent], ImageCms.Flags[flags])
+            transform = ImageCms.buildTransform(origin, destination, picture.mode, wanted, intent, flags)
             return ImageCms.applyTransform(picture, transform)
         except (OSError, ImageCms.PyCMSError):
             continue  # an embedded profile LittleCMS cannot use (damaged, or not of this kind): as untagged
     raise BlankPicture("cannot be converted to this profile's colours")
+
+
+def rendering_intent():
+    """The LittleCMS intent and flags of RENDERING_INTENT: every conversion to the
+    press's or the screen's colours uses them (pictures here, brand and SVG colours in
+    brand_colours.py), so that a colour and a photograph of it print alike."""
+    from PIL import ImageCms
+
+    intent, flags = _INTENT_FLAGS[RENDERING_INTENT]
+    return ImageCms.Intent[intent], ImageCms.Flags[flags]
 
 
 def _flattened(picture, alpha, target: Target):
