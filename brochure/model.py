@@ -109,6 +109,7 @@ class Brand:
     file: str  # where the brand is written: _brand.yml, or brochure.yaml for brand: inline
     name: str = ""
     logo: BrandLogo | None = None  # the cover's: logo.images.cover, else large, medium, small
+    back_logo: BrandLogo | None = None  # the back cover's, on paper: logo.images.back, else a light-ground one
     logos: tuple[BrandLogo, ...] = ()  # every logo the brand names
     colours: dict[str, tuple[float, ...]] = field(default_factory=dict, compare=False, hash=False)
     cmyk: dict[str, tuple[float, ...]] = field(default_factory=dict, compare=False, hash=False)
@@ -118,6 +119,37 @@ class Brand:
     headings_family: str = ""
     warnings: tuple[str, ...] = ()  # what brochure does not use, told once
     files: tuple[Path, ...] = ()  # the brand's file and every file it names: inputs of the build
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A partner of a joint publication (brochure.yaml's partners:): its logo is shown
+    on the cover and the back cover."""
+
+    name: str
+    logo: Image  # alt: the partner's name
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Imprint:
+    """The back cover (brochure.yaml's imprint:); the publisher is Settings.publisher."""
+
+    address: str = ""
+    contacts: tuple[Contact, ...] = ()
+    disclaimer: str = ""  # Markdown
+    copyright: str = ""
+    isbn: str = ""
+    issn: str = ""
+    number: str = ""  # the organisation's own document number
 
 
 @dataclass(frozen=True)
@@ -146,6 +178,23 @@ class Settings:
     translations_missing: str = "leave-out"
     translated_from: str = ""  # a language edition (build --language): the language of the entries
     brand: Brand | None = None  # _brand.yml, or brand: in brochure.yaml
+    foreword: str = ""  # Markdown, read from foreword_file (or its NAME.LANG.md in a language edition)
+    foreword_file: Path | None = None
+    foreword_language: str = ""  # a language edition printing the untranslated foreword: its language
+    partners: tuple[Partner, ...] = ()
+    imprint: Imprint | None = None  # a back cover, when given
+
+    @property
+    def named_images(self) -> list[tuple[str, Image]]:
+        """The pictures brochure.yaml names, by the field naming each: the cover, the partners' logos."""
+        named = [("cover.image", self.cover_image)] if self.cover_image else []
+        return named + [(f"partners[{index}].logo", partner.logo) for index, partner in enumerate(self.partners)]
+
+    @property
+    def extra_files(self) -> tuple[Path, ...]:
+        """The files the front and back matter read: the foreword and partners' logos."""
+        logos = tuple(partner.logo.path for partner in self.partners if partner.logo.path)
+        return ((self.foreword_file,) if self.foreword_file else ()) + logos
 
 
 @dataclass(frozen=True)

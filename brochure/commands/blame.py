@@ -29,14 +29,17 @@ class Picture:
     file: str  # the entry (or brochure.yaml) naming it
     src: str
     where: tuple[int, int]
+    field: str = "image.src"  # the key naming it: image.src, cover.image, partners[0].logo, logo.medium
 
 
 def pictures(settings: Settings, entries: list[Entry]) -> list[Picture]:
-    named = [(entry.file, entry.image) for entry in entries if entry.image and entry.image.path]
-    if settings.cover_image:
-        named.append((SETTINGS_FILE, settings.cover_image))
-    return [Picture(image.path, asset_url(settings, image.path, cover=file == SETTINGS_FILE), file, image.src,
-                    image.where) for file, image in named if image.path]
+    """The local pictures of the entries, then those brochure.yaml names: the cover's
+    (under an address of its own: it is flattened onto the cover, pdf/pictures.py) and
+    the partners' logos."""
+    found = [Picture(entry.image.path, asset_url(settings, entry.image.path), entry.file, entry.image.src,
+                     entry.image.where) for entry in entries if entry.image and entry.image.path]
+    return found + [Picture(image.path, asset_url(settings, image.path, cover=field == "cover.image"), SETTINGS_FILE,
+                            image.src, image.where, field) for field, image in settings.named_images if image.path]
 
 
 def resolution_problems(pictures: list[Picture], placed: list[PlacedImage],
@@ -52,8 +55,7 @@ def resolution_problems(pictures: list[Picture], placed: list[PlacedImage],
     for identifier, (ppi, page) in sorted(lowest.items(), key=lambda item: by_id[item[0]].file):
         picture = by_id[identifier]
         if ppi < profile.min_ppi - 0.5:
-            problems.append(Problem(picture.file, *picture.where, "image.src" if picture.file != SETTINGS_FILE
-                                    else "cover.image",
+            problems.append(Problem(picture.file, *picture.where, picture.field,
                                     f"image {picture.src!r} prints at {ppi:.0f} ppi (page {page}); print needs "
                                     f"at least {profile.min_ppi} ppi",
                                     f"use a larger original, about {profile.min_ppi / ppi:.1f} times as wide"))

@@ -117,6 +117,7 @@ def build(start: Path, options: BuildOptions, progress: Progress = _quiet) -> Bu
             if settings.cover_image and settings.cover_image.path:
                 pictures.append(settings.cover_image.path)
             pictures += settings.brand.files if settings.brand else ()  # _brand.yml, its logos and fonts
+            pictures += settings.extra_files  # the foreword, the partners' logos
             uptodate.write_stamp(settings, plan.theme, profile, options.selection, report.output, pictures,
                                  report.summary(), previous, read_from)
         return report
@@ -178,8 +179,10 @@ def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, pro
     stage = time.monotonic()
     finished = finish(with_cmyk_shadings(result.data, profile, ready), profile, ready.masks)
     if finished.blank_pages:
-        warnings.append(f"added {finished.blank_pages} blank page(s) at the end: saddle stitching needs "
-                        "a multiple of 4 pages")
+        why = "saddle stitching needs a multiple of 4 pages" if profile.binding == "saddle-stitch" \
+            else "the back cover must be a left-hand page"
+        where = "before the back cover" if finished.before_back_cover else "at the end"
+        warnings.append(f"added {finished.blank_pages} blank page(s) {where}: {why}")
     rules: list = []
 
     def preflight_or_refuse(written: Path) -> None:

@@ -44,7 +44,7 @@ def prepare_pictures(settings: Settings, profile: Profile, pictures: list[Pictur
         try:
             result = prepared(settings.root, picture.path, target)
         except BlankPicture as error:
-            problems.append(Problem(picture.file, *picture.where, _field(picture), f"image {picture.src!r} {error} "
+            problems.append(Problem(picture.file, *picture.where, picture.field, f"image {picture.src!r} {error} "
                                     f"({profile.name})", "export it again as an 8-bit RGB JPEG or PNG"))
             continue
         done.substitutes[picture.url] = result.data
@@ -61,9 +61,9 @@ def _vectors(picture: Picture, profile: Profile, done: PreparedPictures) -> list
     try:
         trouble = _pressed(picture.path.read_bytes(), picture.url, profile, done)
     except UnprintableSvg as error:
-        return [Problem(picture.file, *picture.where, _field(picture), f"picture {picture.src!r} {error} "
+        return [Problem(picture.file, *picture.where, picture.field, f"picture {picture.src!r} {error} "
                         f"({profile.name})", "export the picture again for print")]
-    return [Problem(picture.file, *picture.where, _field(picture), f"picture {picture.src!r} {trouble[0]}",
+    return [Problem(picture.file, *picture.where, picture.field, f"picture {picture.src!r} {trouble[0]}",
                     trouble[1])] if trouble else []
 
 
@@ -114,18 +114,15 @@ def with_cmyk_shadings(data: bytes, profile: Profile, ready: PreparedPictures) -
     return press_shadings(data, profile.icc) if ready.shadings and profile.icc else data
 
 
-def _field(picture: Picture) -> str:
-    return "cover.image" if picture.file == SETTINGS_FILE else "logo" if picture.url.endswith("#logo") else "image.src"
-
-
 def brand_pictures(settings: Settings) -> list[Picture]:
-    """The brand's logos the theme may show (the cover's), as pictures of the build:
-    prepared for the profile, counted in the PDF's identity and the up-to-date check."""
+    """The brand's logos the theme may show (the cover's, the back cover's), as pictures
+    of the build: prepared for the profile, counted in the PDF's identity and the
+    up-to-date check. Each under an address of its own: they lie on other grounds."""
     brand = settings.brand
-    if brand is None or brand.logo is None:
+    if brand is None:
         return []
-    logo = brand.logo
-    return [Picture(logo.path, asset_url(settings, logo.path) + "#logo", brand.file, logo.src, logo.where)]
+    return [Picture(logo.path, asset_url(settings, logo.path) + fragment, brand.file, logo.src, logo.where, logo.field)
+            for logo, fragment in ((brand.logo, "#logo"), (brand.back_logo, "#back-logo")) if logo is not None]
 
 
 def backdrops(pictures: list[Picture], placed: list[PlacedImage],

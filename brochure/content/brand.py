@@ -160,9 +160,12 @@ def _brand(data: dict, source: _Source, root: Path, files: list[Path],
     warnings += _contrast_warning(colours, source.shown)
     cover = next((logo for name in ("images.cover", *_COVER_ORDER) for logo in logos
                   if logo.field in (f"logo.{name}", f"logo.{name}.dark", f"logo.{name}.light")), None)
+    back = next((logo for name in ("images.back", *_COVER_ORDER) for logo in logos  # the back cover is paper
+                 if logo.field in (f"logo.{name}", f"logo.{name}.light")), None)
     meta = parsed.meta
     name = (meta.name.full or meta.name.short or "") if meta and meta.name else ""
-    return Brand(file=source.shown, name=name, logo=cover, logos=tuple(logos), colours=colours, cmyk=cmyk,
+    return Brand(file=source.shown, name=name, logo=cover, back_logo=back, logos=tuple(logos), colours=colours,
+                 cmyk=cmyk,
                  fonts=tuple(fonts), base_family=base if base in families else "",
                  headings_family=headings if headings in families else "", warnings=warnings,
                  files=tuple(files + [logo.path for logo in logos] + [font.path for font in fonts])), []

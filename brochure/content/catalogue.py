@@ -139,7 +139,7 @@ def read_entries(settings: Settings, allow_remote_images: bool = False, tolerate
         began = time.monotonic()
         shown = {entry.image.path for entry in reader.entries if entry.image}  # a shared picture: told once
         problems = image_problems(reader.entries + [entry for entry in found.translations.values() if isinstance(
-            entry, Entry) and entry.image and entry.image.path not in shown], settings.cover_image)
+            entry, Entry) and entry.image and entry.image.path not in shown], settings.named_images)
         reader.validating += time.monotonic() - began
     timings["reading"], timings["validating"] = reader.reading, reader.validating
     if problems:
@@ -338,5 +338,5 @@ def input_files(found: Catalogue, theme: Path) -> list[Path]:
     settings = found.settings
     cover = settings.cover_image.path if settings.cover_image else None
     return [settings.root / SETTINGS_FILE, *settings_translations(settings.root).values(), *found.files,
-            *filter(None, [cover, settings.print_options.icc]),
+            *filter(None, [cover, settings.print_options.icc]), *settings.extra_files,
             *theme_files(theme)]

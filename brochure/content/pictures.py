@@ -8,6 +8,7 @@ failing in the middle of a render.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from brochure.content.settings import SETTINGS_FILE
@@ -18,14 +19,13 @@ from brochure.model import Entry, Image
 PILLOW_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "MPO"}  # what WeasyPrint embeds as pictures
 
 
-def image_problems(entries: list[Entry], cover: Image | None = None) -> list[Problem]:
+def image_problems(entries: list[Entry], named_in_settings: Sequence[tuple[str, Image]] = ()) -> list[Problem]:
     """Every local picture Pillow cannot read in full, or SVG that is not a safe,
-    self-contained drawing (content/svg.py): those of the entries, and the cover picture
-    of brochure.yaml, which is printed the same way and so passes the same checks
-    (located at its line there)."""
+    self-contained drawing (content/svg.py): those of the entries, and those brochure.yaml
+    names (the cover picture, the partners' logos), which are printed the same way and so
+    pass the same checks (located at their line there)."""
     named = [(entry.file, "image.src", entry.image) for entry in entries if entry.image]
-    if cover:
-        named.append((SETTINGS_FILE, "cover.image", cover))
+    named += [(SETTINGS_FILE, field, image) for field, image in named_in_settings]
     problems = []
     for file, field, image in named:
         if image.path and (trouble := svg_trouble(image.path)):

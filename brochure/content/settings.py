@@ -7,7 +7,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from brochure.confine import is_inside, resolve_inside, theme_layers
+from brochure.confine import is_inside, theme_layers
+from brochure.content.imprint import front_and_back, settings_file, translated_foreword
 from brochure.content.languages import TAG, lookup, same
 from brochure.content.schema import schema_problems
 from brochure.content.text import text_problems
@@ -67,13 +68,21 @@ def edition(settings: Settings, language: str) -> Settings:
     if not language or settings.translated_from or same(language, settings.language):
         return settings
     files = settings_translations(settings.root)
-    texts: dict = {}
+    texts: dict[str, Any] = {}
     if path := next((files[tag] for tag in lookup(language) if tag in files), None):
         texts, problems = settings_translation(settings.root, path)
         if problems:
             raise ContentError(problems)
-    return replace(settings, language=language, translated_from=settings.language,
-                   **{key: value.strip() for key, value in texts.items()})
+    imprint, imprint_texts = settings.imprint, texts.pop("imprint", {})
+    if imprint:
+        imprint = replace(imprint, **{key: value.strip() for key, value in imprint_texts.items()})
+    if settings.foreword_file:
+        # Translated beside the original (foreword.fr.md), else the original, marked as such.
+        foreword = translated_foreword(settings.foreword_file, language, settings.root)
+        texts |= dict(zip(("foreword", "foreword_file"), foreword, strict=True)) if foreword \
+            else {"foreword_language": settings.language}
+    changed: dict[str, Any] = {key: value.strip() if isinstance(value, str) else value for key, value in texts.items()}
+    return replace(settings, language=language, translated_from=settings.language, imprint=imprint, **changed)
 
 
 def settings_translations(root: Path) -> dict[str, Path]:
@@ -103,8 +112,9 @@ def settings_from(document: YamlDocument, root: Path) -> tuple[Settings | None, 
     """Settings from a schema-valid brochure.yaml; what it leaves out keeps the default
     written in Settings. The folders it names must be inside the project."""
     data = document.data
-    given = {name: value.strip() if isinstance(value, str) and name in ("subtitle", "publisher", "intro", "period")
-             else value for keys, name in _FIELDS.items() if (value := _given(data, keys)) is not None}
+    texts = ("subtitle", "publisher", "intro", "period")
+    given: dict[str, Any] = {name: value.strip() if isinstance(value, str) and name in texts else value
+                             for keys, name in _FIELDS.items() if (value := _given(data, keys)) is not None}
     problems = []
     for key, name in (("entries", "entries_dir"), ("output", "output")):
         value = given.get(name, getattr(Settings, name))
@@ -116,6 +126,9 @@ def settings_from(document: YamlDocument, root: Path) -> tuple[Settings | None, 
     problems += found
     print_options, found = _print_options(document, root)
     problems += found
+    pages: dict[str, Any]
+    pages, found = front_and_back(document, root)  # foreword, partners, imprint
+    problems += found
     from brochure.content.brand import load_brand  # _brand.yml, or brand: in brochure.yaml
 
     brand, found = load_brand(document, root)
@@ -124,31 +137,14 @@ def settings_from(document: YamlDocument, root: Path) -> tuple[Settings | None, 
         return None, problems
     variants = {name: data[name]["variant"] for name in ("print", "archive") if "variant" in data.get(name, {})}
     return Settings(root=root, title=data["title"].strip(), cover_image=cover_image, print_options=print_options,
-                    variants=variants, brand=brand, **given), []
-
-
-def _file(document: YamlDocument, root: Path, location: tuple, what: str) -> tuple[Path | None, list[Problem]]:
-    """A file named in brochure.yaml, relative to it and inside the project."""
-    reference: Any = document.data
-    for key in location:
-        reference = reference[key]
-    path, reason = resolve_inside(root, root, reference)
-    line, column = document.where(location)
-    field = ".".join(location)
-    if path is None:
-        return None, [Problem(SETTINGS_FILE, line, column, field, f"{reference!r} {reason}",
-                              f"put the {what} in the project and name it relative to {SETTINGS_FILE}")]
-    if not path.is_file():
-        return None, [Problem(SETTINGS_FILE, line, column, field, f"{what} {reference!r} not found",
-                              f"paths are relative to {SETTINGS_FILE}")]
-    return path, []
+                    variants=variants, brand=brand, **given, **pages), []
 
 
 def _cover_image(document: YamlDocument, root: Path) -> tuple[Image | None, list[Problem]]:
     cover = document.data.get("cover")
     if not cover:
         return None, []
-    path, problems = _file(document, root, ("cover", "image"), "image")
+    path, problems = settings_file(document, root, ("cover", "image"), "image")
     if path is None:
         return None, problems
     return Image(src=cover["image"], path=path, alt=cover["alt"], credit=cover.get("credit", ""),
@@ -164,7 +160,7 @@ def _print_options(document: YamlDocument, root: Path) -> tuple[PrintOptions, li
         given["bleed_mm"] = float(options["bleed"][:-2])
     problems: list[Problem] = []
     if "icc" in options:
-        given["icc"], problems = _file(document, root, ("print", "icc"), "ICC profile")
+        given["icc"], problems = settings_file(document, root, ("print", "icc"), "ICC profile")
         if given["icc"] is not None and (trouble := _not_a_printer_profile(given["icc"])):
             line, column = document.where(("print", "icc"))
             problems.append(Problem(SETTINGS_FILE, line, column, "print.icc", f"{options['icc']!r} {trouble}",

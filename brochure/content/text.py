@@ -20,7 +20,8 @@ from brochure.content.schema import field_name
 from brochure.errors import Problem
 from brochure.model import Location, YamlDocument
 
-_MULTILINE = {"body", "intro"}  # Markdown: line breaks and tabs belong there
+# Markdown, and the imprint's address: line breaks and tabs belong there.
+_MULTILINE = {("body",), ("intro",), ("imprint", "address"), ("imprint", "disclaimer")}
 _OVERRIDES = {chr(code) for code in range(0x202A, 0x202F)}
 
 
@@ -28,7 +29,8 @@ def text_problems(document: YamlDocument, shown_as: str) -> list[Problem]:
     """Every text value of `document` with a character that must not reach the page."""
     problems = []
     for location, text, is_key in _texts(document.data, ()):
-        trouble = _trouble(text, multiline=not is_key and bool(location) and location[0] in _MULTILINE)
+        multiline = not is_key and any(tuple(location[:len(field)]) == field for field in _MULTILINE)
+        trouble = _trouble(text, multiline)
         if trouble:
             line, column = (document.keys if is_key else document.values).get(location, document.where(location))
             name = field_name(location[:-1]) if is_key else field_name(location)

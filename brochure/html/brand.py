@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import quote
 
-from brochure.model import PROJECT_URL, Brand, Image, Settings, contrast
+from brochure.model import PROJECT_URL, Brand, BrandLogo, Image, Settings, contrast
 
 _MIXES = {"rule": 0.25, "tint": 0.07}  # share of the primary in white
 _ON_DARK = {"on-dark-soft": 0.8, "on-dark-softer": 0.9, "on-dark-rule": 0.55}  # share of the background
@@ -121,18 +121,20 @@ def brand_context(settings: Settings, profile: str, image_url: Callable[[Image],
     None for the PDF's."""
     brand = settings.brand
     if brand is None:
-        return {"name": "", "logo_url": "", "logo_alt": "", "css": ""}
-    logo_url = ""
-    if brand.logo is not None:
-        if image_url is None:
-            relative = brand.logo.path.relative_to(settings.root.resolve()).as_posix()
-            logo_url = PROJECT_URL + quote(relative) + "#logo"  # as commands/pictures.brand_pictures names it
-        else:
-            logo_url = image_url(Image(brand.logo.src, brand.logo.path, brand.logo.alt))
+        return {"name": "", "logo_url": "", "logo_alt": "", "back_logo_url": "", "css": ""}
+
+    def address(logo: BrandLogo | None, fragment: str) -> str:
+        if logo is None:
+            return ""
+        if image_url is None:  # as commands/pictures.brand_pictures names it
+            return PROJECT_URL + quote(logo.path.relative_to(settings.root.resolve()).as_posix()) + fragment
+        return image_url(Image(logo.src, logo.path, logo.alt))
+
     # The logo's alternative text: its alt, else the brand's name; a brand without
     # meta.name says whose logo it is by the publisher, else the brochure's title. An
     # <img> without alt stops the PDF (WeasyPrint's "no required alt description", with
     # no line of ours), so it always has one.
     logo_alt = (brand.logo.alt or brand.name or settings.publisher or settings.title) if brand.logo else ""
-    return {"name": brand.name, "logo_url": logo_url, "logo_alt": logo_alt,
+    return {"name": brand.name, "logo_url": address(brand.logo, "#logo"), "logo_alt": logo_alt,
+            "back_logo_url": address(brand.back_logo, "#back-logo"),
             "css": brand_css(settings, profile, faces=image_url is None)}

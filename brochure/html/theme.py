@@ -15,6 +15,7 @@ from brochure import __version__
 from brochure.confine import theme_file, theme_layers
 from brochure.html.brand import brand_context
 from brochure.html.dates import format_period, format_span
+from brochure.html.imprint import imprint_context
 from brochure.html.labels import direction, quotes, template_globals
 from brochure.html.markdown import isolated, markdown_to_html, printed_url
 from brochure.html.sandbox import render
@@ -155,19 +156,25 @@ def render_html(settings: Settings, entries: list[Entry], theme: Path, document_
             page_height=PAGE_SIZES[settings.page_size][1],
             version=__version__,
             brand=brand_context(settings, profile, None if pdf_addresses else image_url),  # html/brand.py
+            **imprint_context(settings, image_url, printed_links, writing == "rtl"),  # html/imprint.py
             **stylesheets(theme),
-        ), {"printed_url": _printed_url_for(addresses), "css_string": css_string}, template_globals(language),
+        ), {"printed_url": _printed_url_for(addresses), "css_string": css_string,
+          # a phone number, an address or an ISBN in right-to-left text: kept in its order
+          "ltr": isolated if addresses == "rtl" else str}, template_globals(language),
         trim_blocks=True, lstrip_blocks=True)
     if part != "whole":
         html = html.replace('href="#', f'href="{GOTO_URL}')
     return html, [item["id"] for item in items]
 
 
-def render_page_numbers(settings: Settings, theme: Path, first_page: int, count: int, profile: str) -> str:
+def render_page_numbers(settings: Settings, theme: Path, first_page: int, count: int, profile: str,
+                        back_page: int = 0) -> str:
     """The theme's page-number pages for a brochure rendered in parts: `count` pages
-    numbered from `first_page`, nothing else on them."""
+    numbered from `first_page`, nothing else on them; page `back_page` (1-based) is
+    the back cover's, which has none."""
     return render(theme, f"styles/{settings.theme}/", "numbers.html.j2", dict(
         brochure=settings, theme_url=THEME_URL, profile=profile, first_page=first_page, count=count,
+        back_page=back_page,
         direction=direction(settings.language),
         page_width=PAGE_SIZES[settings.page_size][0], page_height=PAGE_SIZES[settings.page_size][1],
         **stylesheets(theme)), functions=template_globals(settings.language))

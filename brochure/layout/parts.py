@@ -101,8 +101,10 @@ def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date:
                     # Laid out from an odd page, as in the brochure: a theme may set left
                     # and right pages apart.
                     skip = skips[numbered] = 1 - first % 2
+                    part = _laid_out(parts, numbered)
+                    back = part.first_pages.get("back-cover", 0)  # the theme's back cover, in the last part
                     start(("numbers", numbered), render_page_numbers(
-                        settings, theme, first - skip, _laid_out(parts, numbered).pages + skip, profile.name))
+                        settings, theme, first - skip, part.pages + skip, profile.name, back and back + skip))
                     numbered += 1
                 elif numbered == len(years) and "front" not in children:
                     if progress:

@@ -27,7 +27,8 @@ SLUG = 8 * MM  # room outside the bleed for the crop marks
 @dataclass
 class Finished:
     data: bytes
-    blank_pages: int = 0  # added for saddle stitching
+    blank_pages: int = 0  # added for saddle stitching, or to make the back cover a left-hand page
+    before_back_cover: bool = False  # where they were added: before the back cover, else at the end
 
 
 def finish(data: bytes, profile: Profile, masks: dict[str, bytes] | None = None) -> Finished:
@@ -38,13 +39,13 @@ def finish(data: bytes, profile: Profile, masks: dict[str, bytes] | None = None)
         return Finished(data)
     import pikepdf
 
-    blank_pages = 0
+    blank_pages, before_back_cover = 0, False
     with pikepdf.open(io.BytesIO(data)) as pdf:
         attach_soft_masks(pdf, masks or {})
         if purpose.printed_links:
             _drop_link_annotations(pdf)
         if purpose.press:
-            blank_pages = _for_press(pdf, profile)
+            blank_pages, before_back_cover = _for_press(pdf, profile)
         if purpose.pdfa_metadata:
             part, level = profile.variant.removeprefix("pdf/a-")[0], profile.variant[-1].upper()
             pdf.Root.Metadata = pikepdf.Stream(pdf, _xmp(pdf.docinfo, part, level),
@@ -53,12 +54,12 @@ def finish(data: bytes, profile: Profile, masks: dict[str, bytes] | None = None)
         # deterministic_id: the /ID is a digest of the content, so the same inputs still
         # give the same bytes.
         pdf.save(out, deterministic_id=True)
-    return Finished(out.getvalue(), blank_pages)
+    return Finished(out.getvalue(), blank_pages, before_back_cover)
 
 
-def _for_press(pdf, profile: Profile) -> int:
+def _for_press(pdf, profile: Profile) -> tuple[int, bool]:
     """Output intent, bleed, PDF/X-1a without groups, black overprinting, padding and
-    marks; returns the number of blank pages added."""
+    marks; returns the number of blank pages added, and whether before the back cover."""
     from brochure.pdf.overprint import overprint_black
 
     _output_intent(pdf, profile)
@@ -67,10 +68,10 @@ def _for_press(pdf, profile: Profile) -> int:
     if profile.variant == "pdf/x-1a":
         _drop_transparency_groups(pdf)
     overprint_black(pdf)  # before the marks: they lie in the slug, cut away, where overprint means nothing
-    blank_pages = _pad_to_four(pdf) if profile.binding == "saddle-stitch" else 0
+    padding = _pad(pdf, 4 if profile.binding == "saddle-stitch" else 1)
     if profile.marks:
         _crop_marks(pdf, profile.bleed_mm * MM)
-    return blank_pages
+    return padding
 
 
 def _stable_document_id(pdf) -> None:
@@ -142,18 +143,44 @@ def _drop_transparency_groups(pdf) -> None:
             stack.extend(xobject.get("/Resources", {}).get("/XObject", {}).values())
 
 
-def _pad_to_four(pdf) -> int:
+def _pad(pdf, multiple: int) -> tuple[int, bool]:
+    """Blank pages so that the page count is a multiple of `multiple` (4: a
+    saddle-stitched brochure is folded sheets of four pages). A back cover (the page of
+    the theme's id "back-cover") must stay the outside back page: the blank pages go
+    before it, and there are enough of them to make it an even (left-hand) page."""
     import pikepdf
 
-    missing = -len(pdf.pages) % 4
-    last = pdf.pages[-1]
+    back = _back_cover(pdf)
+    if back is not None:
+        multiple = max(multiple, 2)
+    missing = -len(pdf.pages) % multiple
+    model = pdf.pages[-1]
     for _ in range(missing):
-        blank = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=last.MediaBox, Resources=pikepdf.Dictionary())
+        blank = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=model.MediaBox, Resources=pikepdf.Dictionary())
         for box in ("/TrimBox", "/BleedBox", "/ArtBox", "/CropBox"):
-            if box in last:
-                blank[box] = last[box]
-        pdf.pages.append(pikepdf.Page(blank))
-    return missing
+            if box in model:
+                blank[box] = model[box]
+        if back is None:
+            pdf.pages.append(pikepdf.Page(blank))
+        else:
+            pdf.pages.insert(back, pikepdf.Page(blank))
+    return missing, back is not None
+
+
+def _back_cover(pdf) -> int | None:
+    """The index of the back cover when it is the last page, else None."""
+    import pikepdf
+
+    names = pdf.Root.get("/Names", {})
+    if "/Dests" not in names:
+        return None
+    target = pikepdf.NameTree(names.Dests).get("back-cover")
+    if isinstance(target, pikepdf.Dictionary):
+        target = target.get("/D")
+    if not isinstance(target, pikepdf.Array) or len(target) == 0:
+        return None
+    last = len(pdf.pages) - 1
+    return last if target[0].objgen == pdf.pages[last].objgen else None
 
 
 def _crop_marks(pdf, bleed: float) -> None:
