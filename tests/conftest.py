@@ -99,8 +99,10 @@ def copy_project(name: str, destination: Path) -> Path:
     target = destination / name
     if name == "seed":
         target.mkdir()
-        shutil.copy(REPO / "brochure.yaml", target)
-        shutil.copytree(REPO / "entries", target / "entries")
+        for name in ("brochure.yaml", "_brand.yml"):
+            shutil.copy(REPO / name, target)
+        for folder in ("entries", "styles"):  # styles/: the house theme and its logos
+            shutil.copytree(REPO / folder, target / folder)
     else:
         shutil.copytree(DATA / name, target)
     return target

@@ -62,6 +62,8 @@ def test_the_annual_report_goes_to_the_print_shop_and_the_archive(tmp_path):
     result, report = run_json("build", "--profile", "print", cwd=project)
     assert result.exit_code == 0, result.output
     assert all(rule["status"] != "fail" for rule in report["preflight"])
+    texts = page_texts(project / "build" / "brochure.pdf")
+    assert texts[1].startswith("Foreword") and "ISBN 978-92-1-148351-2" in texts[-1]  # the back cover, last
     with pikepdf.open(project / "build" / "brochure.pdf") as pdf:
         assert len(pdf.pages) % 4 == 0  # saddle-stitched
         trim, bleed = ([float(value) for value in pdf.pages[0][box]] for box in ("/TrimBox", "/BleedBox"))

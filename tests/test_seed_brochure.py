@@ -79,10 +79,12 @@ def test_cover_header_and_footer(seed_pdf):
     assert "EU-UNODC brochure" in cover
     assert "January – April 2019" in cover
     assert "UNITED NATIONS OFFICE ON DRUGS AND CRIME" in cover
-    for number, text in enumerate(texts[1:], 2):
+    for number, text in enumerate(texts[1:-1], 2):
         lines = [squash(line) for line in text.splitlines() if line.strip()]  # CLDR's thin spaces round the dash
         assert "EU-UNODC BROCHURE January – April 2019" in lines, f"running header missing on page {number}"
         assert lines[-1] == str(number), f"page number missing on page {number}"
+    back = [squash(line) for line in texts[-1].splitlines() if line.strip()]  # the back cover: the imprint alone
+    assert back[0] == "IN PARTNERSHIP WITH" and back[-1] == "© United Nations, 2019"
 
 
 def test_links_are_clickable_and_contents_link_to_items(seed_pdf):
@@ -134,8 +136,12 @@ def test_images_are_placed_with_their_alt_text(seed_pdf):
         for page in pdf.pages:
             images |= {x.objgen for x in page.Resources.get("/XObject", {}).values() if x.Subtype == "/Image"}
         figures = [element for element in _structure(pdf.Root.StructTreeRoot) if element.get("/S") == "/Figure"]
-    assert len(images) == 9
-    assert len(figures) == 9 and all(str(figure.Alt).startswith("Placeholder") for figure in figures)
+    assert len(images) == 9  # the photographs; the logos are SVG, drawn as vectors
+    pictures = [str(figure.Alt) for figure in figures if str(figure.Alt).startswith("Placeholder")]
+    logos = sorted(str(figure.Alt) for figure in figures if not str(figure.Alt).startswith("Placeholder"))
+    assert len(pictures) == 9
+    # the brand's logo on the cover and the back cover, the partner's on both
+    assert logos == ["European Union"] * 2 + ["United Nations Office on Drugs and Crime"] * 2
 
 
 def _structure(node):
