@@ -132,7 +132,7 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
             edition = build_web(start, selection, target, self_contained, allow_remote_images)
             if not quiet:
                 click.echo(report.web_text(edition))
-            return _open(edition.output)
+            return open_built(edition.output)
         progress = report.ProgressLine(not quiet and output_format == "text" and sys.stderr.isatty(),
                                        lambda text: click.echo(text, err=True, nl=False))
         try:
@@ -142,12 +142,14 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
         for warning in made.warnings:
             click.echo(f"warning: {warning}", err=True)
         show(output_format, report.build_json(made), [] if quiet else [report.build_text(made)])
-        _open(made.output)
+        open_built(made.output)
 
-    def _open(built: Path) -> None:
-        """--open: once, after the first build that succeeded (a --watch rebuild keeps the viewer)."""
-        if open_result and not ctx.meta.get("brochure.opened"):
-            ctx.meta["brochure.opened"] = True
+    opened: list[Path] = []
+
+    def open_built(built: Path) -> None:
+        """--open: after the first build that succeeded (a --watch rebuild keeps the viewer)."""
+        if open_result and not opened:
+            opened.append(built)
             if click.launch(str(built.resolve())) != 0:
                 click.echo(f"warning: found no viewer to open {report.shown(built)} with", err=True)
 
@@ -184,31 +186,25 @@ def _watch(start: Path, target: Path | None, output_format: str, run_once) -> No
 @main.command()
 @selection_options(formats=())
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="The port on 127.0.0.1 (0: any free one); a port taken means another, which is shown.")
+              help="The port on 127.0.0.1 (0: any free one); when taken, a free one is chosen and shown.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the browser.")
 @click.option("--profile", type=click.Choice(PROFILES), help="The PDF's profile (default: brochure.yaml's).")
 @remote_images_option
 @language_option
 @click.pass_context
 def serve(ctx, since, until, tags, drafts, project_dir, port, open_browser, profile, allow_remote_images, language):
-    """Preview while writing, on 127.0.0.1: the PDF's pages and the web edition, rebuilt
-    and reloaded at each save; a broken entry's problems show in the page over the last
-    good edition (written to build/preview/). Ctrl-C stops."""
+    """Preview on 127.0.0.1 the PDF's pages and the web edition (built into build/preview/),
+    rebuilt and reloaded at each save, a broken entry's problems over the last good pages."""
     from brochure.commands.serve import ServeHooks, ServeOptions
     from brochure.commands.serve import serve as serve_preview
 
-    def built(made, edition) -> None:
-        for line in [f"warning: {warning}" for warning in made.warnings]:
-            click.echo(line, err=True)
-        click.echo(f"{report.web_text(edition)}\n{report.build_text(made)}")
-        sys.stdout.flush()
-
     start = start_folder(ctx, project_dir)
-    options = ServeOptions(selection_of(since, until, tags, drafts, language), profile, port, open_browser,
-                           allow_remote_images)
-    hooks = ServeHooks(lambda text: click.echo(text, err=True),
-                       lambda changed: click.echo(report.changed_text(changed), err=True),
-                       built, lambda error: show_problems(error, "text"))
+    options = ServeOptions(selection=selection_of(since, until, tags, drafts, language), profile=profile, port=port,
+                           open_browser=open_browser, allow_remote_images=allow_remote_images)
+    hooks = ServeHooks(say=lambda text: click.echo(text, err=True),
+                       changed=lambda changed: click.echo(report.changed_text(changed), err=True),
+                       built=lambda made, edition: click.echo(report.preview_text(made, edition)),
+                       failed=lambda error: show_problems(error, "text"))
     _interrupt_on_sigterm()
     try:
         serve_preview(start, options, hooks)

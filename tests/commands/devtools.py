@@ -39,6 +39,10 @@ class Browser:
         page = next(target for target in targets if target["type"] == "page")
         self._session = self._call("Target.attachToTarget", targetId=page["targetId"], flatten=True)["sessionId"]
         self._call("Page.navigate", session=True, url=url)
+        deadline = time.monotonic() + 30
+        while self.evaluate("document.location.href") != url or self.evaluate("document.readyState") != "complete":
+            assert time.monotonic() < deadline, f"{url} did not load"
+            time.sleep(0.05)
 
     def _call(self, method: str, session: bool = False, **params) -> dict:
         self._next_id += 1
@@ -63,6 +67,7 @@ class Browser:
     def evaluate(self, expression: str):
         """The value of a JavaScript expression in the page (JSON-able values only)."""
         result = self._call("Runtime.evaluate", session=True, expression=expression, returnByValue=True)
+        assert "exceptionDetails" not in result, result["exceptionDetails"]
         return result["result"].get("value")
 
     def screenshot(self, path: Path) -> None:

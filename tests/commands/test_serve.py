@@ -40,9 +40,12 @@ class Serving:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "brochure", "serve", *args], cwd=project, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, env=environment or subprocess_environment(temporary))
-        self.lines: list[str] = []
-        self._reader = threading.Thread(target=lambda: self.lines.extend(self.process.stderr), daemon=True)
-        self._reader.start()
+        self.lines: list[str] = []  # stderr's
+        self.printed: list[str] = []  # stdout's: the summary lines of the builds
+        self._readers = [threading.Thread(target=lambda: self.lines.extend(self.process.stderr), daemon=True),
+                         threading.Thread(target=lambda: self.printed.extend(self.process.stdout), daemon=True)]
+        for reader in self._readers:
+            reader.start()
         assert wait_for(lambda: self._said("serving the preview at ") or self.process.poll() is not None, 60)
         said = self._said("serving the preview at ")
         assert said, self.lines
@@ -61,8 +64,9 @@ class Serving:
         process it had started must be gone, and its temporary folder empty."""
         children = child_pids(self.process.pid)
         self.process.send_signal(signal_number)
-        self.process.communicate(timeout=60)
-        self._reader.join(timeout=10)
+        self.process.wait(timeout=60)
+        for reader in self._readers:
+            reader.join(timeout=10)
         assert not [pid for pid in children if is_running(pid)], "a child process outlived brochure serve"
         assert not list(self.temporary.iterdir()), "brochure serve left temporary files"
         return self.process.returncode, "".join(self.lines)
@@ -81,7 +85,7 @@ def test_a_save_shows_in_the_page_and_a_broken_entry_shows_over_the_last_good_pa
     try:
         assert wait_for(lambda: serving.status()["pdf"], 60), serving.lines
         browser = Browser(serving.url, tmp_path / "chromium", size="1000,2600")  # tall: every page in view
-        web_text = "document.getElementById('web').contentDocument?.body?.innerText ?? ''"
+        web_text = "document.getElementById('web').contentDocument?.body?.innerText ?? ''"  # '' while loading
 
         def pages() -> list[str] | None:
             """The addresses of the page pictures once every one has loaded."""
