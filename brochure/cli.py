@@ -107,9 +107,11 @@ def _interrupt_on_sigterm() -> None:
                    "A large brochure over several years is laid out in parts, N at a time.")
 @remote_images_option
 @language_option
+@click.option("--open", "open_result", is_flag=True,
+              help="Open the PDF (or HTML) in the system's viewer after a successful build.")
 @click.pass_context
 def build(ctx, since, until, tags, drafts, project_dir, output_format, output, self_contained, watch, quiet,
-          profile, force, jobs, allow_remote_images, language):
+          profile, force, jobs, allow_remote_images, language, open_result):
     """Validate, select, order and render the brochure to PDF (or HTML)."""
     from brochure.commands.build import BuildOptions
     from brochure.commands.build import build as build_pdf
@@ -130,7 +132,7 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
             edition = build_web(start, selection, target, self_contained, allow_remote_images)
             if not quiet:
                 click.echo(report.web_text(edition))
-            return
+            return open_built(edition.output)
         progress = report.ProgressLine(not quiet and output_format == "text" and sys.stderr.isatty(),
                                        lambda text: click.echo(text, err=True, nl=False))
         try:
@@ -140,6 +142,16 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
         for warning in made.warnings:
             click.echo(f"warning: {warning}", err=True)
         show(output_format, report.build_json(made), [] if quiet else [report.build_text(made)])
+        open_built(made.output)
+
+    opened: list[Path] = []
+
+    def open_built(built: Path) -> None:
+        """--open: after the first build that succeeded (a --watch rebuild keeps the viewer)."""
+        if open_result and not opened:
+            opened.append(built)
+            if click.launch(str(built.resolve())) != 0:
+                click.echo(f"warning: found no viewer to open {report.shown(built)} with", err=True)
 
     _interrupt_on_sigterm()
     if not watch:
@@ -169,6 +181,36 @@ def _watch(start: Path, target: Path | None, output_format: str, run_once) -> No
         watch(folders, written, attempt)
     except KeyboardInterrupt:
         click.echo("stopped watching.", err=True)
+
+
+@main.command()
+@selection_options(formats=())
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port on 127.0.0.1 (0: any free one); when taken, a free one is chosen and shown.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the browser.")
+@click.option("--profile", type=click.Choice(PROFILES), help="The PDF's profile (default: brochure.yaml's).")
+@remote_images_option
+@language_option
+@click.pass_context
+def serve(ctx, since, until, tags, drafts, project_dir, port, open_browser, profile, allow_remote_images, language):
+    """Preview on 127.0.0.1 the PDF's pages and the web edition (built into build/preview/),
+    rebuilt and reloaded at each save, a broken entry's problems over the last good pages."""
+    from brochure.commands.serve import ServeHooks, ServeOptions
+    from brochure.commands.serve import serve as serve_preview
+
+    start = start_folder(ctx, project_dir)
+    options = ServeOptions(selection=selection_of(since, until, tags, drafts, language), profile=profile, port=port,
+                           open_browser=open_browser, allow_remote_images=allow_remote_images)
+    hooks = ServeHooks(say=lambda text: click.echo(text, err=True),
+                       changed=lambda changed: click.echo(report.changed_text(changed), err=True),
+                       built=lambda made, edition: click.echo(report.preview_text(made, edition)),
+                       failed=lambda error: show_problems(error, "text"))
+    _interrupt_on_sigterm()
+    try:
+        serve_preview(start, options, hooks)
+    except KeyboardInterrupt:
+        click.echo("stopped serving.", err=True)
+        ctx.exit(EXIT_INTERRUPTED)
 
 
 @main.command()

@@ -57,8 +57,9 @@ language_option = click.option(
 
 
 def selection_options(formats: tuple[str, ...] = ("text", "json"), selection: bool = True):
-    """--since, --until, --tag, --drafts, -C and --format: shared by build, check and list
-    (check validates every entry, so it takes -C and --format only)."""
+    """--since, --until, --tag, --drafts, -C and --format: shared by build, check, list
+    and serve (check validates every entry, so it takes -C and --format only; serve
+    prints no report, so it takes no --format)."""
     selecting = [
         click.option("--since", type=Period(), metavar="PERIOD",
                      help=f"Keep items from this period on ({PERIOD_FORMS}; inclusive)."),
@@ -68,13 +69,11 @@ def selection_options(formats: tuple[str, ...] = ("text", "json"), selection: bo
                      help="Keep items having this tag (repeat for any of several)."),
         click.option("--drafts", is_flag=True, help="Include items marked draft: true."),
     ]
-    common = [
-        project_option,
-        click.option("--format", "output_format", type=click.Choice(formats), default="text",
-                     show_default=True,
-                     help="json prints one machine-readable document on stdout"
-                          + ("; html writes the web edition instead of the PDF." if "html" in formats else ".")),
-    ]
+    common = [project_option] + ([click.option(
+        "--format", "output_format", type=click.Choice(formats), default="text", show_default=True,
+        help="json prints one machine-readable document on stdout"
+             + ("; html writes the web edition instead of the PDF." if "html" in formats else "."))]
+        if formats else [])  # no formats: a command that prints no report (serve)
 
     def decorate(command):
         for option in reversed((selecting if selection else []) + common):

@@ -147,6 +147,11 @@ def untranslated_text(found: Catalogue, language: str) -> list[str]:
     return lines
 
 
+def preview_text(made, edition) -> str:
+    """What brochure serve prints after a good build: the web edition, the PDF, its warnings."""
+    return "\n".join([web_text(edition), build_text(made), *(f"warning: {warning}" for warning in made.warnings)])
+
+
 def changed_text(changed: list[str]) -> str:
     """What a watched build noticed: the first three changed files, and how many more."""
     more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""

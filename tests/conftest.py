@@ -132,6 +132,14 @@ def wait_for(condition, seconds: float, interval: float = 0.05) -> bool:
     return False
 
 
+def chromium() -> str:
+    """The headless browser of the web edition's and the preview's tests."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if path := shutil.which(name):
+            return path
+    pytest.fail("the web edition and preview tests need Chromium (Debian: apt-get install chromium)")
+
+
 def page_texts(pdf_path: Path) -> list[str]:
     document = pypdfium2.PdfDocument(str(pdf_path))
     try:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_project, outline_titles, run, run_json, wait_for
+from conftest import REPO, chromium, copy_project, outline_titles, run, run_json, wait_for
 
 TODAY = dt.date.today().isoformat()
 
@@ -164,13 +164,6 @@ def test_watch_rebuilds_on_change_and_survives_a_broken_entry(tmp_path):
     assert "stopped watching." in stderr
 
 
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if path := shutil.which(name):
-            return path
-    pytest.fail("the HTML edition test needs Chromium (Debian: apt-get install chromium)")
-
-
 @pytest.mark.parametrize("self_contained", [False, True])
 def test_the_web_edition_renders_in_chromium(tmp_path, self_contained):
     output = tmp_path / "site" / "index.html"
@@ -190,7 +183,7 @@ def test_the_web_edition_renders_in_chromium(tmp_path, self_contained):
         overflow: document.documentElement.scrollWidth > window.innerWidth,
         links: document.querySelectorAll("a[href^='#item-']").length}));
     </script></body>"""), "utf-8")
-    done = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--window-size=390,844",
+    done = subprocess.run([chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--window-size=390,844",
                            "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
                           capture_output=True, text=True, timeout=120)
     title = done.stdout.split("<title>")[1].split("</title>")[0].replace("&quot;", '"')
