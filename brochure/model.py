@@ -121,6 +121,21 @@ class Brand:
 
 
 @dataclass(frozen=True)
+class Edition:
+    """One output of a release (brochure.yaml's editions:, built by `brochure release`)."""
+
+    name: str
+    profile: str  # screen, print, archive, or html: the web edition
+    file: str  # as written, relative to brochure.yaml; may hold -o's placeholders
+    language: str = ""  # a language edition, as build --language makes it; "": the settings' language
+    since: str = ""  # a period as written (2019-Q1); "": the release's
+    until: str = ""
+    tags: tuple[str, ...] = ()  # items having any of these tags; (): every item
+    # Where each field is written in brochure.yaml ("" for the edition itself): line, column.
+    where: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
 class Settings:
     """brochure.yaml. Each default is written here, once: what the file leaves out."""
 
@@ -146,6 +161,7 @@ class Settings:
     translations_missing: str = "leave-out"
     translated_from: str = ""  # a language edition (build --language): the language of the entries
     brand: Brand | None = None  # _brand.yml, or brand: in brochure.yaml
+    editions: tuple[Edition, ...] = ()  # what `brochure release` builds
 
 
 @dataclass(frozen=True)
