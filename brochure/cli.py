@@ -31,6 +31,7 @@ from brochure.cli_options import (
     show_problems,
     start_folder,
 )
+from brochure.cli_release import release as release_command
 from brochure.errors import ContentError
 from brochure.pdf.profiles import NAMES as PROFILES
 
@@ -76,6 +77,9 @@ def main(project_dir, debug):
     """
 
 
+main.add_command(release_command)  # brochure release: in cli_release.py
+
+
 def _interrupt_on_sigterm() -> None:
     """SIGTERM (a scheduler stopping a release job) and SIGHUP (the terminal closed)
     unwind like Ctrl-C, so the temporary file of a half-written PDF is removed and the
@@ -92,7 +96,7 @@ def _interrupt_on_sigterm() -> None:
 @selection_options(("text", "json", "html"))
 @click.option("-o", "--output", metavar="PATH",
               help="Where to write (default: build/brochure.pdf in the project; build/brochure.LANG.pdf for "
-                   "--language LANG). May hold {since}, {until}, {period} and {language}, e.g. "
+                   "--language LANG). May hold {since}, {until}, {period}, {language} and {profile}, e.g. "
                    "'releases/brochure-{period}-{language}.pdf'; folders are created.")
 @click.option("--self-contained", is_flag=True, help="With --format html: images inside the HTML file.")
 @click.option("--watch", is_flag=True, help="Build, then rebuild whenever an entry, image, setting or "
@@ -119,7 +123,7 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
 
     start = start_folder(ctx, project_dir, output_format)
     selection = selection_of(since, until, tags, drafts, language)
-    target, web = output_path(output, since, until, output_format, language)
+    target, web = output_path(output, since, until, output_format, language, profile)
     if self_contained and not web:
         raise click.BadParameter("goes with --format html (or -o ….html)", param_hint="--self-contained")
     if web and profile:

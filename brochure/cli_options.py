@@ -102,12 +102,12 @@ def selection_of(since: str | None, until: str | None, tags, drafts, language: s
 
 
 def output_path(template: str | None, since, until, output_format: str,
-                language: str | None = None) -> tuple[Path | None, bool]:
+                language: str | None = None, profile: str | None = None) -> tuple[Path | None, bool]:
     """The -o path, and whether it is the web edition: --format html, or a name ending in .html."""
     from brochure.commands.build import is_web_name, output_name
 
     try:
-        target = None if template is None else output_name(template, since, until, output_format, language)
+        target = None if template is None else output_name(template, since, until, output_format, language, profile)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="-o") from None
     return target, output_format == "html" or (target is not None and is_web_name(target))

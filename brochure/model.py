@@ -153,6 +153,21 @@ class Imprint:
 
 
 @dataclass(frozen=True)
+class Edition:
+    """One output of a release (brochure.yaml's editions:, built by `brochure release`)."""
+
+    name: str
+    profile: str  # screen, print, archive, or html: the web edition
+    file: str  # as written, relative to brochure.yaml; may hold -o's placeholders
+    language: str = ""  # a language edition, as build --language makes it; "": the settings' language
+    since: str = ""  # a period as written (2019-Q1); "": the release's
+    until: str = ""
+    tags: tuple[str, ...] = ()  # items having any of these tags; (): every item
+    # Where each field is written in brochure.yaml ("" for the edition itself): line, column.
+    where: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
 class Settings:
     """brochure.yaml. Each default is written here, once: what the file leaves out."""
 
@@ -183,6 +198,7 @@ class Settings:
     foreword_language: str = ""  # a language edition printing the untranslated foreword: its language
     partners: tuple[Partner, ...] = ()
     imprint: Imprint | None = None  # a back cover, when given
+    editions: tuple[Edition, ...] = ()  # what `brochure release` builds
 
     @property
     def named_images(self) -> list[tuple[str, Image]]:

@@ -78,6 +78,28 @@ def web_text(report) -> str:
             f"{report.size / 1_000_000:.1f} MB in {report.seconds:.1f} s")
 
 
+def edition_text(result) -> str:
+    """One edition of a release, as it ends: what it wrote, or that it failed."""
+    if result.status != "finished":
+        return f"{result.name}: failed ({plural(len(result.problems), 'problem')}); {shown(result.output)} not written"
+    if result.up_to_date:
+        return f"{result.name}: {shown(result.output)} is up to date ({result.profile}, {result.language})"
+    what = f"{plural(result.pages, 'page')}, " if result.pages else ""
+    checked = f", {result.profile} preflight passed" if result.preflight else ""
+    return (f"{result.name}: wrote {shown(result.output)} ({result.profile}, {result.language}): "
+            f"{plural(result.items, 'item')}, {what}{sum(path.stat().st_size for path in result.files) / 1_000_000:.1f}"
+            f" MB in {result.seconds:.1f} s{checked}")
+
+
+def release_text(made) -> str:
+    """The last line of a release: how many editions finished, where the report is."""
+    failed = [result.name for result in made.editions if result.status != "finished"]
+    done = len(made.editions) - len(failed)
+    outcome = (f"released {plural(done, 'edition')}" if not failed else
+               f"release failed: {', '.join(failed)} failed, {done} of {len(made.editions)} finished")
+    return f"{outcome}; report {shown(made.report)}, checksums {shown(made.checksums)}"
+
+
 def check_text(count: int, translations: int = 0) -> str:
     checked = f" and {plural(translations, 'translation')}" if translations else ""
     return f"{plural(count, 'entry', 'entries')}{checked} checked: no problems."

@@ -3,6 +3,7 @@ is there to show."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -25,6 +26,8 @@ def test_every_example_is_listed_and_checks_clean(tmp_path):
     assert len(names) >= 3
     for name in names:
         assert f"`{name}/`" in listed, name
+        if not (EXAMPLES / name / "brochure.yaml").is_file():
+            continue  # ci/: a workflow, not a project (test_the_ci_workflow_uses_only_what_the_cli_has)
         result = run("check", cwd=_copy(name, tmp_path))
         assert result.exit_code == 0, (name, result.output)
 
@@ -72,3 +75,48 @@ def test_the_annual_report_goes_to_the_print_shop_and_the_archive(tmp_path):
     result, report = run_json("build", "--profile", "archive", "-o", "archive.pdf", cwd=project)
     assert result.exit_code == 0, result.output
     assert {rule["rule"]: rule["status"] for rule in report["preflight"]}["tagged for accessibility"] == "pass"
+
+
+def _brochure_commands(script: str, environment: dict[str, str]) -> list[list[str]]:
+    """The `brochure ...` command lines of a step's shell script, each split into its
+    words, with the step's variables given sample values and redirections left out."""
+    import re
+    import shlex
+
+    commands = []
+    for line in script.replace("\\\n", " ").splitlines():
+        line = line.strip()
+        if not re.match(r"brochure\s", line):
+            assert not re.search(r"(?:[;&|(`]\s*)brochure\s", line), f"a brochure command inside a line: {line}"
+            continue
+        words = shlex.split(re.sub(r"\$(\w+)", lambda match: environment.get(match[1], match[0]), line),
+                            comments=True)
+        commands.append(list(itertools.takewhile(lambda word: word not in (">", ">>", "|", "&&", ";"), words[1:])))
+    return commands
+
+
+def test_the_ci_workflow_uses_only_what_the_cli_has():
+    """Every `brochure` line of examples/ci/ is a command the CLI has, with options it
+    takes and values they accept: the workflow cannot silently rot."""
+    import click
+    import yaml
+
+    from brochure.cli import main
+
+    workflow = yaml.safe_load((EXAMPLES / "ci" / "release.yml").read_text("utf-8"))
+    samples = {"PERIOD": "2025-Q1", "EDITION": "print", "RUNNER_TEMP": "/tmp", "GITHUB_OUTPUT": "/tmp/out"}
+    found = []
+    for job in workflow["jobs"].values():
+        for step in job["steps"]:
+            found += _brochure_commands(step.get("run", ""), samples)
+    assert [words[0] for words in found] == ["check", "release"]
+    assert found[1][2:4] == ["--edition", "print"] and "--format" in found[1]
+    for name, *args in found:
+        command = main.commands[name]
+        with click.Context(main) as parent:
+            command.make_context(name, args, parent=parent)  # raises on an unknown option or a bad value
+    # The matrix is the list of brochure.yaml's edition names; the editions job releases one of them.
+    edition = workflow["jobs"]["edition"]
+    assert edition["strategy"]["matrix"]["edition"] == "${{ fromJSON(needs.plan.outputs.editions) }}"
+    assert edition["env"]["EDITION"] == "${{ matrix.edition }}"
+    assert workflow["jobs"]["collect"]["needs"] == "edition"

@@ -263,29 +263,29 @@ def default_output(settings: Settings) -> Path:
 
 
 def output_name(template: str, since: str | None, until: str | None, output_format: str = "text",
-                language: str | None = None) -> Path:
+                language: str | None = None, profile: str | None = None) -> Path:
     """-o with placeholders for scripted releases: {since}, {until}, {period} (the
-    period itself when --since and --until name the same one, else since_until) and
-    {language} (as --language gives it). The name's ending says which edition it is:
-    .pdf, or .html for the web edition (which --format html asks for, and which has no
+    period itself when --since and --until name the same one, else since_until),
+    {language} (as --language gives it) and {profile} (as --profile gives it; html
+    for a release's web edition). The name's ending says which edition it is: .pdf,
+    or .html for the web edition (which --format html asks for, and which has no
     JSON report). Raises ValueError saying what is wrong with the template."""
     import string
 
-    fields = {"since": since, "until": until, "language": language,
+    fields = {"since": since, "until": until, "language": language, "profile": profile,
               "period": since if since == until else (f"{since}_{until}" if since and until else None)}
+    known = ", ".join(f"{{{name}}}" for name in fields)
     try:
         parts = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(template)
                  if name is not None]
     except ValueError as error:
         raise ValueError(f"{template!r}: {error}") from None
     if any(spec or conversion for _, spec, conversion in parts):
-        raise ValueError(f"{template!r}: placeholders take no conversion or format, only {{since}}, {{until}}, "
-                         "{period}, {language}")
+        raise ValueError(f"{template!r}: placeholders take no conversion or format, only {known}")
     wanted = {name for name, _, _ in parts}
     unknown = wanted - set(fields)
     if unknown:
-        raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; use {{since}}, {{until}}, {{period}} "
-                         "or {language}")
+        raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; use {known}")
     for name in sorted(wanted):
         if fields[name] is None:
             needs = "--since and --until" if name == "period" else f"--{name}"

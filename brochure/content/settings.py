@@ -14,7 +14,7 @@ from brochure.content.schema import schema_problems
 from brochure.content.text import text_problems
 from brochure.content.yaml_reader import read_yaml
 from brochure.errors import ContentError, Problem
-from brochure.model import Image, PrintOptions, Settings, YamlDocument
+from brochure.model import Edition, Image, PrintOptions, Settings, YamlDocument
 
 SETTINGS_FILE = "brochure.yaml"
 
@@ -133,11 +133,13 @@ def settings_from(document: YamlDocument, root: Path) -> tuple[Settings | None, 
 
     brand, found = load_brand(document, root)
     problems += found
+    editions, found = _editions(document, root)
+    problems += found
     if problems:
         return None, problems
     variants = {name: data[name]["variant"] for name in ("print", "archive") if "variant" in data.get(name, {})}
     return Settings(root=root, title=data["title"].strip(), cover_image=cover_image, print_options=print_options,
-                    variants=variants, brand=brand, **given, **pages), []
+                    variants=variants, brand=brand, editions=editions, **given, **pages), []
 
 
 def _cover_image(document: YamlDocument, root: Path) -> tuple[Image | None, list[Problem]]:
@@ -177,6 +179,53 @@ def _print_options(document: YamlDocument, root: Path) -> tuple[PrintOptions, li
                                 f"min_ppi ({result.min_ppi}) is above max_ppi ({result.max_ppi})",
                                 "lower min_ppi or raise max_ppi"))
     return result, problems
+
+
+def _editions(document: YamlDocument, root: Path) -> tuple[tuple[Edition, ...], list[Problem]]:
+    """editions: (what `brochure release` builds), checked as far as the settings alone
+    tell: names told apart (whatever their case), periods real and in order, files
+    inside the project. Where the placeholders lead, whether two editions then write
+    one file, and whether a language edition has translations, the release checks: it
+    knows its period and reads the entries' names."""
+    from brochure.content.languages import canonical
+
+    editions: list[Edition] = []
+    problems: list[Problem] = []
+    names: dict[str, int] = {}  # in lower case: the index of the edition of that name
+    for index, given in enumerate(document.data.get("editions", [])):
+        where = {key: document.where(("editions", index, key)) for key in ("", *given)}
+        edition = Edition(name=given["name"], profile=given["profile"], file=given["file"],
+                          language=canonical(given["language"]) if "language" in given else "",
+                          since=given.get("since", "").strip(), until=given.get("until", "").strip(),
+                          tags=tuple(given.get("tags", ())), where=where)
+        found = _edition_problems(edition, root)
+        if (first := names.setdefault(edition.name.lower(), index)) != index:
+            found.append(("name", f"a second edition named {edition.name!r} (the first is editions[{first}])",
+                          "give each edition a name of its own: `brochure release --edition NAME` picks it"))
+        problems += [Problem(SETTINGS_FILE, *where.get(key, where[""]), f"editions[{index}].{key}", message, hint)
+                     for key, message, hint in found]
+        editions.append(edition)
+    return tuple(editions), problems
+
+
+def _edition_problems(edition: Edition, root: Path) -> list[tuple[str, str, str]]:
+    """What is wrong with one edition: (its field, the message, the hint) each."""
+    from brochure.content.timeline import period_bounds
+
+    found: list[tuple[str, str, str]] = []
+    bounds = {}
+    for key in ("since", "until"):
+        try:
+            bounds[key] = period_bounds(getattr(edition, key)) if getattr(edition, key) else None
+        except ValueError as error:
+            found.append((key, str(error), "e.g. 2019, 2019-03, 2019-03-31 or 2019-Q1"))
+    if (since := bounds.get("since")) and (until := bounds.get("until")) and since[0] > until[1]:
+        found.append(("since", f"since ({edition.since}) is after until ({edition.until})", "swap them"))
+    file = edition.file
+    if Path(file).is_absolute() or not is_inside(root, root / file) or (root / file).resolve() == root.resolve():
+        found.append(("file", f"{file!r} is not inside the project folder",
+                      f"write a path relative to {SETTINGS_FILE}, e.g. releases/brochure-{{period}}-{{profile}}.pdf"))
+    return found
 
 
 def _not_a_printer_profile(path: Path) -> str:
