@@ -123,6 +123,13 @@ def build(start: Path, options: BuildOptions, progress: Progress = _quiet) -> Bu
         return report
 
 
+def _padding_warning(blank_pages: int, before_back_cover: bool, binding: str) -> str:
+    why = "saddle stitching needs a multiple of 4 pages" if binding == "saddle-stitch" \
+        else "the back cover must be a left-hand page"
+    where = "before the back cover" if before_back_cover else "at the end"
+    return f"added {blank_pages} blank page(s) {where}: {why}"
+
+
 def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, progress: Progress,
                       began: float) -> BuildReport:
     from brochure.commands import blame
@@ -179,10 +186,7 @@ def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, pro
     stage = time.monotonic()
     finished = finish(with_cmyk_shadings(result.data, profile, ready), profile, ready.masks)
     if finished.blank_pages:
-        why = "saddle stitching needs a multiple of 4 pages" if profile.binding == "saddle-stitch" \
-            else "the back cover must be a left-hand page"
-        where = "before the back cover" if finished.before_back_cover else "at the end"
-        warnings.append(f"added {finished.blank_pages} blank page(s) {where}: {why}")
+        warnings.append(_padding_warning(finished.blank_pages, finished.before_back_cover, profile.binding))
     rules: list = []
 
     def preflight_or_refuse(written: Path) -> None:

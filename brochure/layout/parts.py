@@ -102,9 +102,8 @@ def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date:
                     # and right pages apart.
                     skip = skips[numbered] = 1 - first % 2
                     part = _laid_out(parts, numbered)
-                    back = part.first_pages.get("back-cover", 0)  # the theme's back cover, in the last part
                     start(("numbers", numbered), render_page_numbers(
-                        settings, theme, first - skip, part.pages + skip, profile.name, back and back + skip))
+                        settings, theme, first - skip, part.pages + skip, profile.name, _back_page(part, skip)))
                     numbered += 1
                 elif numbered == len(years) and "front" not in children:
                     if progress:
@@ -142,6 +141,13 @@ def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date:
     if progress:
         progress("Writing the joined PDF")
     return _joined(joiner, front, _all_laid_out(parts), list(numbers.values()), starts, item_ids)
+
+
+def _back_page(part: PdfResult, skip: int) -> int:
+    """The page of the part's page numbers that is the theme's back cover (id
+    "back-cover", in the last part), which has no number; 0 when none is."""
+    back = part.first_pages.get("back-cover", 0)
+    return back + skip if back else 0
 
 
 def _laid_out(parts: list[PdfResult | None], index: int) -> PdfResult:
