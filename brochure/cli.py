@@ -21,8 +21,11 @@ import click
 from brochure import __version__, report
 from brochure.cli_options import (
     Language,
+    build_listeners,
+    colour_setting,
     language_option,
     output_path,
+    paint,
     project_option,
     remote_images_option,
     selection_of,
@@ -30,6 +33,8 @@ from brochure.cli_options import (
     show,
     show_problems,
     start_folder,
+    verbose_option,
+    warn,
 )
 from brochure.errors import ContentError
 from brochure.pdf.profiles import NAMES as PROFILES
@@ -39,6 +44,10 @@ EXIT_CONTENT, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 3, 130
 
 class _Group(click.Group):
     """Turns content problems and unexpected errors into messages and exit codes."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        extra.setdefault("color", colour_setting())  # NO_COLOR, FORCE_COLOR; CliRunner(color=…) wins
+        return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx):
         try:
@@ -53,13 +62,13 @@ class _Group(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM during a build
-            click.echo("interrupted; nothing was written.", err=True)
+            click.echo(paint("interrupted; nothing was written.", "warning"), err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except Exception as error:  # a bug in brochure, not in the user's content
             if ctx.params.get("debug"):
                 traceback.print_exc()
-            click.echo(f"internal error: {type(error).__name__}: {error} (a bug in brochure: please "
-                       "report it; --debug shows the traceback)", err=True)
+            click.echo(paint(f"internal error: {type(error).__name__}: {error} (a bug in brochure: please "
+                             "report it; --debug shows the traceback)", "error"), err=True)
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -67,7 +76,8 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="brochure")
 @project_option
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
-def main(project_dir, debug):
+@verbose_option
+def main(project_dir, debug, verbose):
     """Compile a folder of YAML news items into a PDF brochure.
 
     Exit codes: 0 success, 1 the content is wrong (every problem is listed),
@@ -98,6 +108,7 @@ def _interrupt_on_sigterm() -> None:
 @click.option("--watch", is_flag=True, help="Build, then rebuild whenever an entry, image, setting or "
                                             "the theme changes (Ctrl-C stops).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary line; problems are still shown.")
+@verbose_option
 @click.option("--profile", type=click.Choice(PROFILES),
               help="screen: tagged, linked (default); print: PDF/X in CMYK with bleed, preflighted; "
                    "archive: PDF/A. The default comes from brochure.yaml.")
@@ -109,7 +120,7 @@ def _interrupt_on_sigterm() -> None:
 @language_option
 @click.pass_context
 def build(ctx, since, until, tags, drafts, project_dir, output_format, output, self_contained, watch, quiet,
-          profile, force, jobs, allow_remote_images, language):
+          verbose, profile, force, jobs, allow_remote_images, language):
     """Validate, select, order and render the brochure to PDF (or HTML)."""
     from brochure.commands.build import BuildOptions
     from brochure.commands.build import build as build_pdf
@@ -126,20 +137,19 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
                            allow_remote_images=allow_remote_images, force=force, jobs=jobs)
 
     def run_once() -> None:
+        stages, line = build_listeners(ctx, quiet, output_format, verbose)
         if web:
             edition = build_web(start, selection, target, self_contained, allow_remote_images)
-            if not quiet:
-                click.echo(report.web_text(edition))
-            return
-        progress = report.ProgressLine(not quiet and output_format == "text" and sys.stderr.isatty(),
-                                       lambda text: click.echo(text, err=True, nl=False))
+            for name, seconds in edition.timings.items():  # -v tells them
+                stages.add(name, seconds)
+            return show("text", {}, [] if quiet else [report.web_text(edition)], style="done")
         try:
-            made = build_pdf(start, options, progress)
+            made = build_pdf(start, options, stages)
         finally:
-            progress.clear()
+            line.clear()
         for warning in made.warnings:
-            click.echo(f"warning: {warning}", err=True)
-        show(output_format, report.build_json(made), [] if quiet else [report.build_text(made)])
+            warn(warning)
+        show(output_format, report.build_json(made), [] if quiet else [report.build_text(made)], style="done")
 
     _interrupt_on_sigterm()
     if not watch:
@@ -195,7 +205,7 @@ def check(ctx, project_dir, output_format, allow_remote_images, pdf_file, profil
         found = check_entries(start, allow_remote_images)
         count, translations = len(found.entries), len(found.translations)
         return show(output_format, {"ok": True, "entries": count, "translations": translations, "problems": []},
-                    [report.check_text(count, translations)])
+                    [report.check_text(count, translations)], style="done")
     if variant and variant not in (known := pdf_variants(profile)):
         raise click.BadParameter(f"not a {profile} variant: {', '.join(known)}", param_hint="--variant")
     used, rules = check_pdf(start, pdf_file, profile, variant, condition, binding)
