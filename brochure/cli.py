@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import sys
 import traceback
 from pathlib import Path
@@ -21,8 +20,12 @@ import click
 from brochure import __version__, report
 from brochure.cli_options import (
     Language,
+    build_listeners,
+    colour_setting,
+    interrupt_on_sigterm,
     language_option,
     output_path,
+    paint,
     project_option,
     remote_images_option,
     selection_of,
@@ -30,8 +33,11 @@ from brochure.cli_options import (
     show,
     show_problems,
     start_folder,
+    verbose_option,
+    warn,
 )
 from brochure.cli_release import release as release_command
+from brochure.cli_serve import serve as serve_command
 from brochure.errors import ContentError
 from brochure.pdf.profiles import NAMES as PROFILES
 
@@ -40,6 +46,10 @@ EXIT_CONTENT, EXIT_INTERNAL, EXIT_INTERRUPTED = 1, 3, 130
 
 class _Group(click.Group):
     """Turns content problems and unexpected errors into messages and exit codes."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        extra.setdefault("color", colour_setting())  # NO_COLOR, FORCE_COLOR; CliRunner(color=…) wins
+        return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx):
         try:
@@ -54,13 +64,13 @@ class _Group(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM during a build
-            click.echo("interrupted; nothing was written.", err=True)
+            click.echo(paint("interrupted; nothing was written.", "warning"), err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except Exception as error:  # a bug in brochure, not in the user's content
             if ctx.params.get("debug"):
                 traceback.print_exc()
-            click.echo(f"internal error: {type(error).__name__}: {error} (a bug in brochure: please "
-                       "report it; --debug shows the traceback)", err=True)
+            click.echo(paint(f"internal error: {type(error).__name__}: {error} (a bug in brochure: please "
+                             "report it; --debug shows the traceback)", "error"), err=True)
             ctx.exit(EXIT_INTERNAL)
 
 
@@ -68,7 +78,8 @@ class _Group(click.Group):
 @click.version_option(__version__, prog_name="brochure")
 @project_option
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
-def main(project_dir, debug):
+@verbose_option
+def main(project_dir, debug, verbose):
     """Compile a folder of YAML news items into a PDF brochure.
 
     Exit codes: 0 success, 1 the content is wrong (every problem is listed),
@@ -78,18 +89,7 @@ def main(project_dir, debug):
 
 
 main.add_command(release_command)  # brochure release: in cli_release.py
-
-
-def _interrupt_on_sigterm() -> None:
-    """SIGTERM (a scheduler stopping a release job) and SIGHUP (the terminal closed)
-    unwind like Ctrl-C, so the temporary file of a half-written PDF is removed and the
-    previous PDF stays."""
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):  # Windows has no SIGHUP
-            signal.signal(getattr(signal, name), interrupt)
+main.add_command(serve_command)  # brochure serve: in cli_serve.py
 
 
 @main.command()
@@ -102,6 +102,7 @@ def _interrupt_on_sigterm() -> None:
 @click.option("--watch", is_flag=True, help="Build, then rebuild whenever an entry, image, setting or "
                                             "the theme changes (Ctrl-C stops).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary line; problems are still shown.")
+@verbose_option
 @click.option("--profile", type=click.Choice(PROFILES),
               help="screen: tagged, linked (default); print: PDF/X in CMYK with bleed, preflighted; "
                    "archive: PDF/A. The default comes from brochure.yaml.")
@@ -115,7 +116,7 @@ def _interrupt_on_sigterm() -> None:
               help="Open the PDF (or HTML) in the system's viewer after a successful build.")
 @click.pass_context
 def build(ctx, since, until, tags, drafts, project_dir, output_format, output, self_contained, watch, quiet,
-          profile, force, jobs, allow_remote_images, language, open_result):
+          verbose, profile, force, jobs, allow_remote_images, language, open_result):
     """Validate, select, order and render the brochure to PDF (or HTML)."""
     from brochure.commands.build import BuildOptions
     from brochure.commands.build import build as build_pdf
@@ -132,20 +133,20 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
                            allow_remote_images=allow_remote_images, force=force, jobs=jobs)
 
     def run_once() -> None:
+        stages, line = build_listeners(ctx, quiet, output_format, verbose)
         if web:
             edition = build_web(start, selection, target, self_contained, allow_remote_images)
-            if not quiet:
-                click.echo(report.web_text(edition))
+            for name, seconds in edition.timings.items():  # -v tells them
+                stages.add(name, seconds)
+            show("text", {}, [] if quiet else [report.web_text(edition)], style="done")
             return open_built(edition.output)
-        progress = report.ProgressLine(not quiet and output_format == "text" and sys.stderr.isatty(),
-                                       lambda text: click.echo(text, err=True, nl=False))
         try:
-            made = build_pdf(start, options, progress)
+            made = build_pdf(start, options, stages)
         finally:
-            progress.clear()
+            line.clear()
         for warning in made.warnings:
-            click.echo(f"warning: {warning}", err=True)
-        show(output_format, report.build_json(made), [] if quiet else [report.build_text(made)])
+            warn(warning)
+        show(output_format, report.build_json(made), [] if quiet else [report.build_text(made)], style="done")
         open_built(made.output)
 
     opened: list[Path] = []
@@ -155,9 +156,9 @@ def build(ctx, since, until, tags, drafts, project_dir, output_format, output, s
         if open_result and not opened:
             opened.append(built)
             if click.launch(str(built.resolve())) != 0:
-                click.echo(f"warning: found no viewer to open {report.shown(built)} with", err=True)
+                warn(f"found no viewer to open {report.shown(built)} with")
 
-    _interrupt_on_sigterm()
+    interrupt_on_sigterm()
     if not watch:
         run_once()
         return
@@ -188,36 +189,6 @@ def _watch(start: Path, target: Path | None, output_format: str, run_once) -> No
 
 
 @main.command()
-@selection_options(formats=())
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="The port on 127.0.0.1 (0: any free one); when taken, a free one is chosen and shown.")
-@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the browser.")
-@click.option("--profile", type=click.Choice(PROFILES), help="The PDF's profile (default: brochure.yaml's).")
-@remote_images_option
-@language_option
-@click.pass_context
-def serve(ctx, since, until, tags, drafts, project_dir, port, open_browser, profile, allow_remote_images, language):
-    """Preview on 127.0.0.1 the PDF's pages and the web edition (built into build/preview/),
-    rebuilt and reloaded at each save, a broken entry's problems over the last good pages."""
-    from brochure.commands.serve import ServeHooks, ServeOptions
-    from brochure.commands.serve import serve as serve_preview
-
-    start = start_folder(ctx, project_dir)
-    options = ServeOptions(selection=selection_of(since, until, tags, drafts, language), profile=profile, port=port,
-                           open_browser=open_browser, allow_remote_images=allow_remote_images)
-    hooks = ServeHooks(say=lambda text: click.echo(text, err=True),
-                       changed=lambda changed: click.echo(report.changed_text(changed), err=True),
-                       built=lambda made, edition: click.echo(report.preview_text(made, edition)),
-                       failed=lambda error: show_problems(error, "text"))
-    _interrupt_on_sigterm()
-    try:
-        serve_preview(start, options, hooks)
-    except KeyboardInterrupt:
-        click.echo("stopped serving.", err=True)
-        ctx.exit(EXIT_INTERRUPTED)
-
-
-@main.command()
 @selection_options(selection=False)
 @remote_images_option
 @click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -241,7 +212,7 @@ def check(ctx, project_dir, output_format, allow_remote_images, pdf_file, profil
         found = check_entries(start, allow_remote_images)
         count, translations = len(found.entries), len(found.translations)
         return show(output_format, {"ok": True, "entries": count, "translations": translations, "problems": []},
-                    [report.check_text(count, translations)])
+                    [report.check_text(count, translations)], style="done")
     if variant and variant not in (known := pdf_variants(profile)):
         raise click.BadParameter(f"not a {profile} variant: {', '.join(known)}", param_hint="--variant")
     used, rules = check_pdf(start, pdf_file, profile, variant, condition, binding)

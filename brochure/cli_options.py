@@ -4,6 +4,9 @@ YAML, schema or PDF library), so that `brochure --help` starts fast."""
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 from pathlib import Path
 
 import click
@@ -56,6 +59,12 @@ language_option = click.option(
          "with an item that has none. The settings' own language is the default edition.")
 
 
+verbose_option = click.option(
+    "-v", "--verbose", is_flag=True,
+    help="Tell, on stderr, how long each stage took and what the build decided: theme, profile, "
+         "entries, layout, output.")
+
+
 def selection_options(formats: tuple[str, ...] = ("text", "json"), selection: bool = True):
     """--since, --until, --tag, --drafts, -C and --format: shared by build, check, list
     and serve (check validates every entry, so it takes -C and --format only; serve
@@ -87,6 +96,8 @@ def start_folder(ctx: click.Context, project_dir: Path | None, output_format: st
     """The folder to look for the project from; also notes the output format so that
     problems are printed the same way (meta is shared with the group's context)."""
     ctx.meta["brochure.format"] = output_format
+    if output_format == "json":  # a machine reads it all: no colour anywhere, FORCE_COLOR or not
+        ctx.color = ctx.find_root().color = False
     chosen = project_dir or ctx.find_root().params.get("project_dir") or Path.cwd()
     if not chosen.is_dir():
         raise click.BadParameter(f"{chosen} is not a folder", param_hint="-C")
@@ -113,14 +124,74 @@ def output_path(template: str | None, since, until, output_format: str,
     return target, output_format == "html" or (target is not None and is_web_name(target))
 
 
-def show(output_format: str, document: dict, lines: list[str], err: bool = False) -> None:
+def show(output_format: str, document: dict, lines: list[str], err: bool = False, style: str = "") -> None:
     """The JSON document (on stdout) or the text lines, as --format asks."""
     if output_format == "json":
         click.echo(report.json_text(document))
     else:
         for line in lines:
-            click.echo(line, err=err)
+            click.echo(paint(line, style) if style else line, err=err)
 
 
 def show_problems(error: ContentError, output_format: str) -> None:
-    show(output_format, report.problems_json(error), report.problems_text(error), err=True)
+    if output_format == "json":
+        return show(output_format, report.problems_json(error), [])
+    for problem in error.problems:  # each one's file:line in bold, what is wrong in red
+        click.echo(paint(problem.where, "where") + paint(str(problem).removeprefix(problem.where), "error"), err=True)
+    click.echo(paint(report.problems_verdict(error), "error"), err=True)
+
+
+# Colour on a terminal only (click.echo removes it elsewhere), as the environment allows.
+STYLES: dict[str, dict] = {"error": {"fg": "red"}, "warning": {"fg": "yellow"}, "done": {"fg": "green", "bold": True},
+                           "where": {"bold": True}}
+
+
+def paint(text: str, style: str) -> str:
+    return click.style(text, **STYLES[style])
+
+
+def colour_setting() -> bool | None:
+    """False with NO_COLOR (any value but empty: no-color.org), True with FORCE_COLOR
+    (any value but empty or 0), else None: Click colours a stream when it is a terminal."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return True if os.environ.get("FORCE_COLOR", "0") not in ("", "0") else None
+
+
+def warn(text: str) -> None:
+    click.echo(paint(f"warning: {text}", "warning"), err=True)
+
+
+def build_listeners(ctx: click.Context, quiet: bool, output_format: str, verbose: bool):
+    """What one build tells, on stderr: the progress line on a terminal (not with -q or
+    --format json), and with -v (here or before the command) each stage's seconds and
+    each decision. Returns the Stages to give the build and the line to clear after it."""
+    from brochure.commands.stages import Stages
+
+    shown = not quiet and output_format == "text" and sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+    try:
+        columns = os.get_terminal_size(sys.stderr.fileno()).columns or 80  # 0: a terminal that does not say
+    except (OSError, ValueError):
+        columns = 80
+    # Erasing the line is no colour: it stays with NO_COLOR (and the line is only ever on a terminal).
+    line = report.ProgressLine(shown, lambda text: click.echo(text, err=True, nl=False, color=True), columns)
+    if not (verbose or ctx.find_root().params.get("verbose")):
+        return Stages(line), line
+
+    def tell(text: str) -> None:  # the line comes back with the next step, a moment later
+        line.clear()
+        click.echo(text, err=True)
+
+    return Stages(line, lambda name, seconds: tell(report.stage_text(name, seconds)), tell), line
+
+
+def interrupt_on_sigterm() -> None:
+    """SIGTERM (a scheduler stopping a release job) and SIGHUP (the terminal closed)
+    unwind like Ctrl-C, so the temporary file of a half-written PDF is removed and the
+    previous PDF stays."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):  # Windows has no SIGHUP
+            signal.signal(getattr(signal, name), interrupt)

@@ -6,7 +6,15 @@ from __future__ import annotations
 import click
 
 from brochure import report
-from brochure.cli_options import Period, project_option, remote_images_option, selection_of, show, start_folder
+from brochure.cli_options import (
+    Period,
+    interrupt_on_sigterm,
+    project_option,
+    remote_images_option,
+    selection_of,
+    show,
+    start_folder,
+)
 
 EXIT_CONTENT = 1  # as cli.py's: a failed edition is content that is wrong
 
@@ -30,7 +38,6 @@ def release(ctx, period, since, until, editions, jobs, force, allow_remote_image
     --since/--until, several at a time; write release.json (each file, its checks, its
     SHA-256) and SHA256SUMS beside them. A failed edition fails the release (exit 1);
     the others are still written, and marked finished in the report."""
-    from brochure.cli import _interrupt_on_sigterm
     from brochure.commands.release import ReleaseOptions, UnknownEdition
     from brochure.commands.release import release as make_release
 
@@ -47,7 +54,7 @@ def release(ctx, period, since, until, editions, jobs, force, allow_remote_image
             for problem in result.problems:
                 click.echo(str(problem), err=True)
 
-    _interrupt_on_sigterm()
+    interrupt_on_sigterm()
     try:
         made = make_release(start, options, finished)
     except UnknownEdition as error:

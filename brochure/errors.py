@@ -16,10 +16,13 @@ class Problem:
     message: str = ""
     hint: str = ""
 
+    @property
+    def where(self) -> str:
+        """file:line:column, or the file alone when the problem concerns all of it."""
+        return f"{self.path}:{self.line}:{self.column or 1}" if self.line else self.path
+
     def __str__(self) -> str:
-        where = self.path
-        if self.line:
-            where += f":{self.line}:{self.column or 1}"
+        where = self.where
         text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 

@@ -40,8 +40,13 @@ def problems_json(error: ContentError) -> dict:
 
 
 def problems_text(error: ContentError) -> list[str]:
-    return [str(problem) for problem in error.problems] + [
-        f"{plural(len(error.problems), 'problem')} found; nothing was written."]
+    """The problems as plain lines, then the verdict (cli_options.show_problems prints
+    the same lines, with colour on a terminal)."""
+    return [str(problem) for problem in error.problems] + [problems_verdict(error)]
+
+
+def problems_verdict(error: ContentError) -> str:
+    return f"{plural(len(error.problems), 'problem')} found; nothing was written."
 
 
 def build_json(report) -> dict:
@@ -186,21 +191,37 @@ def next_steps(folder: Path) -> str:
     return f'next: {going}brochure new "Our first item" && brochure build'
 
 
-class ProgressLine:
-    """The current build stage on one terminal line, shown once a build has taken
-    more than a second; nothing at all when disabled (stderr is not a terminal)."""
+def stage_text(name: str, seconds: float) -> str:
+    """One stage's time, for -v: 'layout took 2.31 s', 'reading took 12 ms'."""
+    return f"{name} took {seconds:.2f} s" if seconds >= 0.9995 else f"{name} took {seconds * 1000:.0f} ms"
 
-    def __init__(self, enabled: bool, write: Callable[[str], None]):
-        self.enabled = enabled
-        self.write = write
+
+class ProgressLine:
+    """The build's current stage and step ("Laying out page 7 … 3 s") on one terminal
+    line, rewritten in place (carriage return, erase the line) as the build tells it
+    more; shown once a build has taken more than a second (`delay`), so that a quick
+    build shows none. Nothing at all when disabled (-q, --format json, stderr not a terminal).
+    clear() before printing anything else."""
+
+    delay = 1.0  # seconds
+
+    def __init__(self, enabled: bool, write: Callable[[str], None], columns: int = 80):
+        self.enabled, self.write, self.columns = enabled, write, columns
         self.began = time.monotonic()
-        self.shown = False
+        self.shown = ""  # what the line shows now
 
     def __call__(self, message: str) -> None:
-        if self.enabled and time.monotonic() - self.began > 1:
-            self.write(f"\r\033[K{message} …")
-            self.shown = True
+        elapsed = time.monotonic() - self.began
+        if not self.enabled or elapsed <= self.delay:
+            return
+        line = f"{message} … {elapsed:.0f} s"
+        if len(line) >= self.columns:  # a line that wraps could not be rewritten in place
+            line = line[:max(self.columns - 2, 1)] + "…"
+        if line != self.shown:
+            self.write(f"\r\033[K{line}")
+            self.shown = line
 
     def clear(self) -> None:
         if self.shown:
             self.write("\r\033[K")
+            self.shown = ""

@@ -15,8 +15,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "brochure"
 # The one exception: cli_options parses --since/--until with content.timeline's period
 # syntax and --language with content.languages' tag syntax, so that a bad period or tag is
 # a command-line error (exit 2). cli_options holds the options and helpers several
-# commands of cli share; cli_release the command line of `brochure release`, which cli
-# registers (a module of its own, so that cli stays within its size).
+# commands of cli share; cli_release and cli_serve the command lines of `brochure release`
+# and `brochure serve`, which cli registers (modules of their own, so that cli stays
+# within its size).
 FOUNDATION = {"errors", "model", "confine"}
 ALLOWED = {
     "__init__": set(),
@@ -31,8 +32,10 @@ ALLOWED = {
     "layout": FOUNDATION | {"html", "pdf.profiles", "files"},  # files: the children's scratch folder
     "commands": FOUNDATION | {"files", "content", "html", "layout", "pdf", "__init__"},
     "report": FOUNDATION | {"content.catalogue"},  # formats its records
-    "cli": {"errors", "model", "cli_options", "cli_release", "pdf.profiles", "commands", "report", "__init__"},
-    "cli_release": {"cli", "cli_options", "commands", "report", "__init__"},
+    "cli": {"errors", "model", "cli_options", "cli_release", "cli_serve", "pdf.profiles", "commands", "report",
+            "__init__"},
+    "cli_release": {"cli_options", "commands", "report", "__init__"},
+    "cli_serve": {"cli_options", "commands", "report", "pdf.profiles", "__init__"},
     "cli_options": {"errors", "model", "content.timeline", "content.languages", "commands", "report", "__init__"},
 }
 
@@ -92,7 +95,7 @@ def _importers(library: str) -> set[str]:
 
 
 def test_only_cli_knows_click_only_layout_knows_weasyprint_and_pydyf():
-    assert _importers("click") == {"cli.py", "cli_options.py", "cli_release.py"}
+    assert _importers("click") == {"cli.py", "cli_options.py", "cli_release.py", "cli_serve.py"}
     assert _importers("weasyprint") == {"layout/engine.py", "layout/internals.py"}
     assert _importers("pydyf") == {"layout/internals.py"}
     # PDF surgery and inspection: the pdf room, and the join of parts.

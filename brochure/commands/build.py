@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from brochure.commands.stages import Stages, layout_decision, plan_decisions, rebuild_decision, selection_decision
 from brochure.content.catalogue import (
     Catalogue,
     Excluded,
@@ -84,13 +85,16 @@ class _Plan:
 
 def build(start: Path, options: BuildOptions, progress: Progress = _quiet) -> BuildReport:
     """Build the PDF. A large brochure over several years is laid out in parts by
-    `options.jobs` processes (see layout/parts.py)."""
+    `options.jobs` processes (see layout/parts.py). `progress` is told each stage and
+    step; a Stages (stages.py) is also told the stages' seconds and the decisions."""
     from brochure.commands import uptodate
     from brochure.layout.engine import load_weasyprint
     from brochure.layout.processes import Here, StandBy
     from brochure.pdf.brand_colours import branded
 
     began = time.monotonic()
+    stages = progress if isinstance(progress, Stages) else Stages(progress)
+    stages.start()
     jobs = options.jobs or os.cpu_count() or 1
     # WeasyPrint's import (a third of a second) goes on in a child, on another core,
     # while this process reads the entries; the child then lays out the brochure. It
@@ -102,16 +106,21 @@ def build(start: Path, options: BuildOptions, progress: Progress = _quiet) -> Bu
         profile = resolve(options.profile or settings.profile, settings)
         settings = branded(settings, profile)  # the brand's colours for this profile's press
         plan = _Plan(settings, profile, theme_folder(settings), options.output or default_output(settings))
+        stages.decided(*plan_decisions(settings, plan.theme, profile, plan.output))
         # Remote pictures cannot be vouched for, so they always build.
         vouched = not options.allow_remote_images
         previous = uptodate.last_build(settings, plan.output) if vouched else None
-        if previous and not options.force and (summary := uptodate.unchanged(
-                previous, settings, plan.theme, profile, options.selection, plan.output)):
-            return BuildReport(plan.output, summary["included"],
-                               [Excluded.from_dict(item) for item in summary["excluded"]], summary["pages"],
-                               summary["size"], time.monotonic() - began, summary["profile"],
-                               preflight=summary["preflight"], up_to_date=True)
-        report = _render_and_write(plan, options, jobs, layout, progress, began)
+        if previous and not options.force:
+            with stages.stage("checking", "Checking for changes"):
+                summary = uptodate.unchanged(previous, settings, plan.theme, profile, options.selection, plan.output)
+            if summary:
+                stages.decided("up to date: no input changed since the last build (--force builds anyway)")
+                return BuildReport(plan.output, summary["included"],
+                                   [Excluded.from_dict(item) for item in summary["excluded"]], summary["pages"],
+                                   summary["size"], time.monotonic() - began, summary["profile"],
+                                   timings=stages.timings, preflight=summary["preflight"], up_to_date=True)
+        stages.decided(rebuild_decision(vouched, previous is not None, options.force))
+        report = _render_and_write(plan, options, jobs, layout, stages, began)
         if vouched:
             pictures = [settings.root / item["picture"] for item in report.included if item.get("picture")]
             if settings.cover_image and settings.cover_image.path:
@@ -130,38 +139,42 @@ def _padding_warning(blank_pages: int, before_back_cover: bool, binding: str) ->
     return f"added {blank_pages} blank page(s) {where}: {why}"
 
 
-def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, progress: Progress,
+def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, stages: Stages,
                       began: float) -> BuildReport:
     from brochure.commands import blame
-    from brochure.commands.pictures import backdrops, brand_pictures, prepare_pictures, with_cmyk_shadings
+    from brochure.commands.pictures import backdrops, brand_pictures, prepare_pictures
     from brochure.layout import parts  # WeasyPrint is heavy: only builds pay for it
-    from brochure.pdf.finish import finish
 
     settings, profile = plan.settings, plan.profile
-    progress("Reading and validating entries")
+    stages.progress("Reading and validating entries")
     found = selected(settings, options.selection, options.allow_remote_images)
-    entries, timings = found.entries, found.timings
-    progress("Rendering HTML")
-    stage = time.monotonic()
-    target = checked_output(plan.output, input_files(found, plan.theme))
-    pictures = blame.pictures(settings, entries) + brand_pictures(settings)
-    html, item_ids = _html(plan, found)
-    progress("Preparing images")
-    ready = prepare_pictures(settings, profile, pictures)
-    timings["rendering"] = time.monotonic() - stage
-    identifier = _fingerprint(html, plan, pictures)
-    in_parts = parts.worth_it(entries, plan.theme, jobs, options.part_from or parts.PART_FROM)
+    entries = found.entries
+    for name, seconds in found.timings.items():  # timed by the catalogue
+        stages.add(name, seconds)
+    stages.decided(selection_decision(len(entries), found.excluded))
+    with stages.stage("rendering", "Rendering HTML"):
+        target = checked_output(plan.output, input_files(found, plan.theme))
+        pictures = blame.pictures(settings, entries) + brand_pictures(settings)
+        html, item_ids = _html(plan, found)
+        identifier = _fingerprint(html, plan, pictures)
+    with stages.stage("images", "Preparing images"):
+        ready = prepare_pictures(settings, profile, pictures)
+    part_from = options.part_from or parts.PART_FROM
+    in_parts = parts.worth_it(entries, plan.theme, jobs, part_from)
+    stages.decided(layout_decision(in_parts, len(entries), len({entry.date.year for entry in entries}), jobs,
+                                   part_from))
     if in_parts:
         layout.close()  # the parts are laid out in children of their own
 
     def lay_out():
-        if in_parts:
-            result = parts.render_in_parts(settings, entries, plan.theme, document_date(entries), profile,
-                                           identifier, _remote(found), ready.substitutes, jobs,
-                                           item_ids, progress)
-        else:
-            result = layout.call(_write_pdf, html, plan, identifier, _remote(found), ready.substitutes,
-                                 document_date(entries), progress=progress)
+        with stages.stage("layout", "Laying out"):
+            if in_parts:
+                result = parts.render_in_parts(settings, entries, plan.theme, document_date(entries), profile,
+                                               identifier, _remote(found), ready.substitutes, jobs,
+                                               item_ids, stages)
+            else:
+                result = layout.call(_write_pdf, html, plan, identifier, _remote(found), ready.substitutes,
+                                     document_date(entries), progress=stages)
         blame.raise_render_problems(result, settings, plan.theme, pictures, entries)
         return result
 
@@ -177,14 +190,27 @@ def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, pro
         # Pictures far sharper than print can show are scaled down, and transparent ones
         # flattened onto what the layout put behind them; then laid out again (the
         # layout does not change: the theme gives pictures their size).
-        progress("Downsampling images" if scales else "Flattening images")
-        ready = prepare_pictures(settings, profile, pictures, scales, behind)
+        with stages.stage("images", "Downsampling images" if scales else "Flattening images"):
+            ready = prepare_pictures(settings, profile, pictures, scales, behind)
+        stages.decided(f"images: {len(scales)} downsampled, {len(behind)} flattened; laying out again")
         result = lay_out()
         if scales:
             warnings.append(f"{len(scales)} image(s) above {profile.max_ppi} ppi were downsampled")
     layout.close()  # laid out: its memory is not needed for the rest
-    stage = time.monotonic()
-    finished = finish(with_cmyk_shadings(result.data, profile, ready), profile, ready.masks)
+    return _finish_and_write(plan, found, item_ids, target, result, ready, warnings, stages, began)
+
+
+def _finish_and_write(plan: _Plan, found: Catalogue, item_ids: list[str], target: Path, result, ready,
+                      warnings: list[str], stages: Stages, began: float) -> BuildReport:
+    """The laid-out PDF finished for its profile (PDF/X or PDF/A, tags, blank pages),
+    preflighted when its profile asks, and written."""
+    from brochure.commands import blame
+    from brochure.commands.pictures import with_cmyk_shadings
+    from brochure.pdf.finish import finish
+
+    settings, profile, entries = plan.settings, plan.profile, found.entries
+    with stages.stage("finishing", "Finishing the PDF"):
+        finished = finish(with_cmyk_shadings(result.data, profile, ready), profile, ready.masks)
     if finished.blank_pages:
         warnings.append(_padding_warning(finished.blank_pages, finished.before_back_cover, profile.binding))
     rules: list = []
@@ -192,22 +218,23 @@ def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, pro
     def preflight_or_refuse(written: Path) -> None:
         from brochure.pdf.preflight import preflight
 
-        rules.extend(preflight(written, profile))
+        with stages.stage("preflight", f"Checking the {profile.name} preflight"):
+            rules.extend(preflight(written, profile))
         failed = [rule for rule in rules if rule.status == "fail"]
         if failed:
             raise ContentError([problem for rule in failed for problem in blame.preflight_problems(
                 rule, entries, item_ids, result.first_pages, settings.root, target)])
 
-    write_atomically(target, finished.data, preflight_or_refuse if profile.purpose.preflight_on_build else None)
+    with stages.stage("writing", f"Writing {target.name}"):
+        write_atomically(target, finished.data,
+                         preflight_or_refuse if profile.purpose.preflight_on_build else None)
     warnings += [f"preflight: {rule.name}: {rule.message}" for rule in rules if rule.status in ("skip", "warn")]
-    timings.update(result.timings)
-    timings["writing"] += time.monotonic() - stage
     included = [entry_summary(entry) | {"first_page": result.first_pages.get(item_id, 0)}
                 | ({"picture": entry.image.path.relative_to(settings.root.resolve()).as_posix()}
                    if entry.image and entry.image.path else {})
                 for entry, item_id in zip(entries, item_ids, strict=True)]
     return BuildReport(target, included, found.excluded, result.pages + finished.blank_pages, len(finished.data),
-                       time.monotonic() - began, profile.name, warnings, timings,
+                       time.monotonic() - began, profile.name, warnings, stages.timings,
                        [rule.as_dict() for rule in rules])
 
 

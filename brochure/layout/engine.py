@@ -194,14 +194,23 @@ class _Collect(logging.Handler):
 
 
 class _Steps(logging.Handler):
-    """Passes WeasyPrint's progress steps ("Step 5 - Creating layout", …) on."""
+    """Passes WeasyPrint's progress steps on in the build's words ("Step 5 - Creating
+    layout - Page 7" is "Laying out page 7")."""
 
     def __init__(self, progress):
         super().__init__(logging.INFO)
         self.progress = progress
 
     def emit(self, record):
-        self.progress(record.getMessage())
+        step, _, detail = record.getMessage().partition(" - ")
+        if step in ("Step 6", "Step 7"):
+            self.progress("Making the PDF")
+        elif step == "Step 5":  # "Creating layout - Page 7", "… - Page 7 (up-to-date)", "… - Repagination #1"
+            page = re.search(r"Page (\d+)", detail)
+            if "up-to-date" not in detail:  # a page kept as it was is done in no time
+                self.progress(f"Laying out page {page[1]}" if page else "Laying out again (page numbers)")
+        else:
+            self.progress("Applying the theme's styles")
 
 
 def _faces_in_use(font_configuration: type, text: str):
@@ -286,8 +295,10 @@ def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, pro
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     steps = _Steps(progress) if progress else None
-    if steps:
+    if steps:  # WeasyPrint logs its steps as INFO, below what its logger lets through by default
         weasyprint.PROGRESS_LOGGER.addHandler(steps)
+        level = weasyprint.PROGRESS_LOGGER.level
+        weasyprint.PROGRESS_LOGGER.setLevel(min(logging.INFO, weasyprint.PROGRESS_LOGGER.getEffectiveLevel()))
     # WeasyPrint makes millions of small objects and frees them by reference counting;
     # the cycle collector mostly walks them in vain. Off during the render: 9-12 % faster
     # for some 10 % more memory (measured, see ../shared/notes and bench/).
@@ -329,5 +340,6 @@ def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, pro
         logger.removeHandler(collect)
         if steps:
             weasyprint.PROGRESS_LOGGER.removeHandler(steps)
+            weasyprint.PROGRESS_LOGGER.setLevel(level)
     return PdfResult(data, len(document.pages), first_pages, collect.warnings, collect.errors, refused,
                      {"layout": laid_out - began, "writing": written - laid_out}, images, list(collect.missing))
