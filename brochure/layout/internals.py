@@ -158,12 +158,13 @@ def settle_right_to_left_lines() -> None:
 def versions() -> str:
     """The versions of what lays out and writes besides brochure: WeasyPrint, pydyf,
     fontTools, Pango (through WeasyPrint's own binding)."""
-    import fontTools
+    from importlib.metadata import version
+
     import pydyf
     import weasyprint
     from weasyprint.text.ffi import pango
 
-    return (f"weasyprint {weasyprint.__version__} pydyf {pydyf.__version__} fonttools {fontTools.version} "
+    return (f"weasyprint {weasyprint.__version__} pydyf {pydyf.__version__} fonttools {version('fonttools')} "
             f"pango {pango.pango_version()}")
 
 
