@@ -16,6 +16,9 @@ pages; the contents are laid out again with the real numbers once every part is;
 the links are turned back into internal ones. Text, page numbers, contents,
 bookmarks, links, tags and metadata come out as a single render makes them
 (tests/layout/test_parts.py compares).
+
+Every layout is kept for the next build (cache.py): a rebuild lays out again only the
+parts whose HTML or files changed, and the page numbers and contents when pages moved.
 """
 
 from __future__ import annotations
