@@ -47,7 +47,7 @@ from brochure.layout.engine import REMOTE, PdfResult
 from brochure.layout.internals import PlacedImage
 
 CACHE_DIR = Path("build") / ".cache" / "parts"  # under the project
-LIMIT = 1024 * 1024 * 1024  # bytes: a 2000-item brochure's layouts take some 130 MB
+LIMIT = 1024 * 1024 * 1024  # bytes: a 2000-item brochure's layouts take well under a tenth of it
 _FORMAT = b"brochure layout 1\n"
 _SUFFIX = ".layout"
 _ABANDONED = 3600.0  # seconds after which a temporary file of a killed build is removed
