@@ -42,8 +42,9 @@ WORDS = [
 ]
 
 
-def make_project(folder: Path, items: int) -> None:
-    """A project of `items` entries like the seed's, the same for the same size."""
+def make_project(folder: Path, items: int, years: int = 10) -> None:
+    """A project of `items` entries like the seed's, dated over `years` years, the same for
+    the same size."""
     from PIL import Image, ImageDraw
 
     randomness = random.Random(items)
@@ -53,7 +54,7 @@ def make_project(folder: Path, items: int) -> None:
         "publisher: Benchmark Office\nintro: Ten years of synthetic news.\n")
     start = dt.date(2015, 1, 1)
     for number in range(items):
-        day = start + dt.timedelta(days=number * 3650 // max(items, 1))
+        day = start + dt.timedelta(days=number * 365 * years // max(items, 1))
         picture = Image.new("RGB", (1200, 800), (randomness.randrange(256), randomness.randrange(256),
                                                   randomness.randrange(256)))
         ImageDraw.Draw(picture).rectangle([number % 600, 100, number % 600 + 500, 700], fill=(250, 250, 250))

@@ -174,6 +174,12 @@ def remove(paths: Iterable[Path]) -> None:
         path.unlink(missing_ok=True)
 
 
+def touch(path: Path) -> None:
+    """Mark a file this program wrote as used now (its modification time): what an
+    eviction of the least recently used goes by (layout/cache.py)."""
+    os.utime(path)
+
+
 def checked_output(target: Path, inputs: Iterable[Path], suffixes: tuple[str, ...] = (".pdf",),
                    example: str = "") -> Path:
     """`target`, unless writing there would destroy something or mislead: a slip such as

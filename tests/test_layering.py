@@ -29,7 +29,8 @@ ALLOWED = {
     "content": FOUNDATION,
     "html": FOUNDATION | {"__init__"},
     "pdf": FOUNDATION | {"files", "__init__"},
-    "layout": FOUNDATION | {"html", "pdf.profiles", "files"},  # files: the children's scratch folder
+    # files: the children's scratch folder and the kept layouts; __init__: the version that keys them
+    "layout": FOUNDATION | {"html", "pdf.profiles", "files", "__init__"},
     "commands": FOUNDATION | {"files", "content", "html", "layout", "pdf", "__init__"},
     "report": FOUNDATION | {"content.catalogue"},  # formats its records
     "cli": {"errors", "model", "cli_options", "cli_release", "cli_serve", "pdf.profiles", "commands", "report",

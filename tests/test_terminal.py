@@ -160,7 +160,7 @@ def test_verbose_tells_each_stage_s_time_and_the_build_s_decisions(project, verb
     assert told[:4] == ["theme: default (built in)", "profile: screen, pdf/ua-1", "output: build/brochure.pdf",
                         "building: no record of an earlier build"]
     assert "entries: 1 selected, 3 left out (1 draft, 2 tag)" in told
-    assert "layout: in one piece (under 300 items)" in told
+    assert "layout: in one piece (under 150 items)" in told
     stages = [line.split(" took ")[0] for line in told if re.fullmatch(r"\w+ " + TOOK, line)]
     assert stages == ["reading", "validating", "selecting", "rendering", "images", "layout", "finishing",
                       "writing"]

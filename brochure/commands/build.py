@@ -170,8 +170,7 @@ def _render_and_write(plan: _Plan, options: BuildOptions, jobs: int, layout, sta
         with stages.stage("layout", "Laying out"):
             if in_parts:
                 result = parts.render_in_parts(settings, entries, plan.theme, document_date(entries), profile,
-                                               identifier, _remote(found), ready.substitutes, jobs,
-                                               item_ids, stages)
+                                               _remote(found), ready.substitutes, jobs, item_ids, stages)
             else:
                 result = layout.call(_write_pdf, html, plan, identifier, _remote(found), ready.substitutes,
                                      document_date(entries), progress=stages)

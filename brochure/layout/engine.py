@@ -17,6 +17,7 @@ writes, to the brochure's own date.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import functools
@@ -29,7 +30,6 @@ import re
 import subprocess
 import tempfile
 import time
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,7 +46,9 @@ from brochure.layout.internals import (
     remember_page_references,
     remove_font_files,
     settle_right_to_left_lines,
+    versions,
 )
+from brochure.layout.messages import Collect, Steps
 from brochure.model import ASSET_ORIGIN, PROJECT_URL, THEME_URL
 from brochure.pdf.profiles import Profile
 
@@ -67,10 +69,16 @@ class PdfResult:
     timings: dict[str, float] = field(default_factory=dict)  # layout, writing: seconds
     images: list[PlacedImage] = field(default_factory=list)
     missing: list[int] = field(default_factory=list)  # characters drawn as empty boxes (no font has them)
+    # Every address the layout read -> the SHA-256 of what it got ("" when it got nothing,
+    # REMOTE for a web address): what layout/cache.py checks a kept layout against.
+    reads: dict[str, str] = field(default_factory=dict)
+
+
+REMOTE = "remote"  # what a read from the web is recorded as: nothing vouches for it later
 
 
 def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], substitutes: dict[str, bytes],
-                      refused: list[str], theme: Path | None = None):
+                      refused: list[str], theme: Path | None = None, reads: dict[str, str] | None = None):
     """A WeasyPrint URL fetcher that serves files under our pseudo-address only, plus the
     exact web addresses in `remote` (images the user allowed with --allow-remote-images).
     `substitutes` replace the bytes of some addresses (pictures prepared for the profile).
@@ -78,27 +86,37 @@ def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], substitu
     (confine.theme_file).
 
     Anything else (http, ftp, file, data:…) is refused and remembered, so the build can
-    report it instead of WeasyPrint silently leaving the resource out.
+    report it instead of WeasyPrint silently leaving the resource out. `reads` gets the
+    digest of everything served (see PdfResult.reads).
     """
     from weasyprint import URLFetcher
 
     roots = {prefix: folder.resolve() for prefix, folder in folders.items()}
+    kept = {} if reads is None else reads
+
+    def served(url: str, data: bytes, mime: str):
+        kept[url] = hashlib.sha256(data).hexdigest()
+        return fetched(url, data, mime)
 
     class ConfinedFetcher(URLFetcher):
         def fetch(self, url, headers=None):
+            kept.setdefault(url, "")  # until something is served
+            return self._fetch(url, headers)
+
+        def _fetch(self, url, headers=None):
             if url in substitutes:
                 data = substitutes[url]
                 kind = "image/png" if data.startswith(b"\x89PNG") else "image/svg+xml" if data.startswith(b"<") \
                     else "image/jpeg"  # an SVG made for the press (pdf/svg.py) starts with <?xml
-                return fetched(url, data, kind)
+                return served(url, data, kind)
             if theme is not None and url.startswith(THEME_URL):
                 name = unquote(urlsplit(url[len(THEME_URL):]).path)
                 if THEME_URL + name in substitutes:  # a theme's SVG made for the press (commands/pictures.py)
-                    return fetched(url, substitutes[THEME_URL + name], "image/svg+xml")
+                    return served(url, substitutes[THEME_URL + name], "image/svg+xml")
                 path = theme_file(theme, name)
                 if path is not None:
                     mime, _ = mimetypes.guess_type(path.name)
-                    return fetched(url, path.read_bytes(), mime or "application/octet-stream")
+                    return served(url, path.read_bytes(), mime or "application/octet-stream")
                 refused.append(url)
                 raise ValueError(f"brochure reads files inside the project only: {url}")
             for prefix, root in roots.items():
@@ -107,13 +125,14 @@ def _confined_fetcher(folders: dict[str, Path], remote: frozenset[str], substitu
                     path = (root / relative).resolve()
                     if is_inside(root, path) and path.is_file():
                         mime, _ = mimetypes.guess_type(path.name)
-                        return fetched(url, path.read_bytes(), mime or "application/octet-stream")
+                        return served(url, path.read_bytes(), mime or "application/octet-stream")
                     break
             else:
                 if url in remote:
+                    kept[url] = REMOTE
                     return super().fetch(url, headers)
                 if url.startswith("file:") and (font := _system_font(url)):
-                    return fetched(url, font.read_bytes(), "font/sfnt")
+                    return served(url, font.read_bytes(), "font/sfnt")
             refused.append(url)
             raise ValueError(f"brochure reads files inside the project only: {url}")
 
@@ -159,58 +178,6 @@ def _options(profile: Profile) -> dict:
     if profile.purpose.press:
         options["output_intent"] = PRESS
     return options
-
-
-class _Collect(logging.Handler):
-    """WeasyPrint's own messages: errors (a resource that failed to load) and warnings
-    (CSS it does not support, fonts). Its font warnings come one per glyph or per use of
-    a font, hundreds for a page of a script no font has: the characters drawn as empty
-    boxes are one line, and a warning that comes again is given once with a count."""
-
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.errors: list[str] = []
-        self.missing: dict[int, None] = {}  # code points drawn as .notdef, in order
-        self.counted: dict[str, int] = {}  # any other warning -> how often it came, in order
-
-    def emit(self, record):
-        if record.levelno >= logging.ERROR:
-            self.errors.append(record.getMessage())
-        elif str(record.msg).startswith(".notdef glyph") and len(record.args or ()) == 2:
-            self.missing.setdefault(record.args[1], None)
-        else:
-            message = record.getMessage()
-            self.counted[message] = self.counted.get(message, 0) + 1
-
-    @property
-    def warnings(self) -> list[str]:
-        lines = [message + (f" ({count} times)" if count > 1 else "") for message, count in self.counted.items()]
-        if self.missing:
-            shown = ", ".join(f"U+{code:04X} {unicodedata.name(chr(code), '')}".rstrip()
-                              for code in list(self.missing)[:8])
-            more = f" and {len(self.missing) - 8} more" if len(self.missing) > 8 else ""
-            lines.append(f"no font has {len(self.missing)} character(s), printed as empty boxes: {shown}{more}")
-        return lines
-
-
-class _Steps(logging.Handler):
-    """Passes WeasyPrint's progress steps on in the build's words ("Step 5 - Creating
-    layout - Page 7" is "Laying out page 7")."""
-
-    def __init__(self, progress):
-        super().__init__(logging.INFO)
-        self.progress = progress
-
-    def emit(self, record):
-        step, _, detail = record.getMessage().partition(" - ")
-        if step in ("Step 6", "Step 7"):
-            self.progress("Making the PDF")
-        elif step == "Step 5":  # "Creating layout - Page 7", "… - Page 7 (up-to-date)", "… - Repagination #1"
-            page = re.search(r"Page (\d+)", detail)
-            if "up-to-date" not in detail:  # a page kept as it was is done in no time
-                self.progress(f"Laying out page {page[1]}" if page else "Laying out again (page numbers)")
-        else:
-            self.progress("Applying the theme's styles")
 
 
 def _faces_in_use(font_configuration: type, text: str):
@@ -287,14 +254,12 @@ def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, pro
     from weasyprint.text.fonts import FontConfiguration
 
     refused: list[str] = []
-    folders = {PROJECT_URL: project_root}
-    if profile.icc:
-        folders[ICC_URL] = profile.icc.parent
-    fetcher = _confined_fetcher(folders, remote, substitutes or {}, refused, theme)
-    collect = _Collect()
+    reads: dict[str, str] = {}
+    fetcher = _confined_fetcher(_folders(project_root, profile), remote, substitutes or {}, refused, theme, reads)
+    collect = Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
-    steps = _Steps(progress) if progress else None
+    steps = Steps(progress) if progress else None
     if steps:  # WeasyPrint logs its steps as INFO, below what its logger lets through by default
         weasyprint.PROGRESS_LOGGER.addHandler(steps)
         level = weasyprint.PROGRESS_LOGGER.level
@@ -342,4 +307,29 @@ def write_pdf(html: str, project_root: Path, theme: Path, identifier: bytes, pro
             weasyprint.PROGRESS_LOGGER.removeHandler(steps)
             weasyprint.PROGRESS_LOGGER.setLevel(level)
     return PdfResult(data, len(document.pages), first_pages, collect.warnings, collect.errors, refused,
-                     {"layout": laid_out - began, "writing": written - laid_out}, images, list(collect.missing))
+                     {"layout": laid_out - began, "writing": written - laid_out}, images, list(collect.missing),
+                     reads)
+
+
+def _folders(project_root: Path, profile: Profile) -> dict[str, Path]:
+    """The pseudo-addresses the fetcher serves files under, and their folders."""
+    return {PROJECT_URL: project_root} | ({ICC_URL: profile.icc.parent} if profile.icc else {})
+
+
+def read_now(urls: list[str], project_root: Path, theme: Path, profile: Profile,
+             substitutes: dict[str, bytes]) -> dict[str, str]:
+    """What a layout reading `urls` now would record in PdfResult.reads; a web address is
+    never fetched (it cannot vouch for itself) and stays unknown ("")."""
+    reads: dict[str, str] = {}
+    fetcher = _confined_fetcher(_folders(project_root, profile), frozenset(), substitutes, [], theme, reads)
+    for url in urls:
+        with contextlib.suppress(OSError, ValueError):  # recorded as "" by the fetcher
+            fetcher.fetch(url)
+    return reads
+
+
+def layout_versions() -> str:
+    """What lays out besides the inputs (internals.versions), and the fonts fontconfig
+    offers: a family no @font-face names comes from there."""
+    fonts = hashlib.sha256("\n".join(sorted(_fontconfig_files())).encode()).hexdigest()
+    return f"{versions()} fonts {fonts}"

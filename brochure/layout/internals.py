@@ -155,6 +155,19 @@ def settle_right_to_left_lines() -> None:
     inline.get_next_linebox = defined["get_next_linebox"]
 
 
+def versions() -> str:
+    """The versions of what lays out and writes besides brochure: WeasyPrint, pydyf,
+    fontTools, Pango (through WeasyPrint's own binding)."""
+    from importlib.metadata import version
+
+    import pydyf
+    import weasyprint
+    from weasyprint.text.ffi import pango
+
+    return (f"weasyprint {weasyprint.__version__} pydyf {pydyf.__version__} fonttools {version('fonttools')} "
+            f"pango {pango.pango_version()}")
+
+
 def broken_assumptions() -> list[str]:
     """What of the above no longer holds for the installed WeasyPrint and pydyf."""
     import pydyf

@@ -72,6 +72,8 @@ class Joiner:
         for key, value in source.Root.items():
             if key not in _MERGED:
                 out.Root[key] = _copy(out, value)
+        if "/Metadata" in out.Root:
+            _unrandomised(out.Root.Metadata)
         if "/Info" in source.trailer:
             out.trailer.Info = out.copy_foreign(source.trailer.Info)
         if "/StructTreeRoot" in source.Root:
@@ -194,3 +196,19 @@ def _lay_over(out, page, numbers_page, tagged: bool, index: int) -> None:
     marked = (b"/Artifact BMC ", b" EMC") if tagged else (b"", b"")
     page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
     page.contents_add(pikepdf.Stream(out, b"Q\n" + marked[0] + f"q {name} Do Q".encode() + marked[1] + b"\n"))
+
+
+def _unrandomised(metadata) -> None:
+    """The front's XMP without the random xmpMM:DocumentID WeasyPrint gives PDF/X-4: the
+    joined file's /ID is a digest of its content, so it would differ on every build
+    (and a kept front would give another file than a new one). pdf/finish.py then
+    derives the ID from the /ID, as it does for a single render."""
+    import re
+
+    xmp = metadata.read_bytes()
+    fixed = re.sub(rb"xmp\.did:[0-9a-fA-F-]{36}", b"xmp.did:00000000-0000-0000-0000-000000000000", xmp)
+    if fixed != xmp:
+        kept = {key: metadata[key] for key in ("/Type", "/Subtype") if key in metadata}
+        metadata.write(fixed)
+        for key, value in kept.items():
+            metadata[key] = value

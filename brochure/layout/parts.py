@@ -16,6 +16,9 @@ pages; the contents are laid out again with the real numbers once every part is;
 the links are turned back into internal ones. Text, page numbers, contents,
 bookmarks, links, tags and metadata come out as a single render makes them
 (tests/layout/test_parts.py compares).
+
+Every layout is kept for the next build (cache.py): a rebuild lays out again only the
+parts whose HTML or files changed, and the page numbers and contents when pages moved.
 """
 
 from __future__ import annotations
@@ -24,14 +27,19 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+from brochure import __version__
 from brochure.html.theme import render_html, render_page_numbers, supports_parts
-from brochure.layout.engine import PdfResult, load_weasyprint, write_pdf
+from brochure.layout.cache import CACHE_DIR, LayoutCache, source_digest
+from brochure.layout.engine import PdfResult, layout_versions, load_weasyprint, read_now, write_pdf
 from brochure.layout.join import Joiner
 from brochure.layout.processes import Children
 from brochure.model import GOTO_URL, Entry, Settings
 from brochure.pdf.profiles import Profile
 
-PART_FROM = 300  # items: below this one process is as fast, and simpler
+# Items: below this one process is as fast, and simpler. At 150 items over three
+# years, parts take about the time of one render on 2 cores, and a rebuild after an
+# edit lays out one part again (cache.py): bench/incremental.py.
+PART_FROM = 150
 
 
 def plan(entries: list[Entry], jobs: int) -> list[frozenset[int]]:
@@ -62,34 +70,32 @@ def worth_it(entries: list[Entry], theme: Path, jobs: int, part_from: int) -> bo
 
 
 def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date: dt.datetime, profile: Profile,
-                    identifier: bytes, remote: frozenset[str], substitutes: dict[str, bytes], jobs: int,
-                    item_ids: list[str], progress=None) -> PdfResult:
-    """`item_ids`: the HTML id of each entry's article, as render_html gave them."""
+                    remote: frozenset[str], substitutes: dict[str, bytes], jobs: int, item_ids: list[str],
+                    progress=None) -> PdfResult:
+    """`item_ids`: the HTML id of each entry's article, as render_html gave them. A layout
+    the last build made is taken from the cache (cache.py). Each layout's /ID is its name
+    in the cache, the joined file's a digest of the joined file."""
     def html(**part) -> str:
         return render_html(settings, entries, theme, date, profile=profile.name,
                            printed_links=profile.purpose.printed_links, bleed_mm=profile.bleed_mm,
                            **part)[0]
-
-    def start(key, document: str) -> None:
-        # Forked: the child shares the prepared pictures with this process, nothing is copied.
-        children.start(key, write_pdf, document, settings.root, theme, identifier, profile, date, remote,
-                       substitutes)
 
     years = plan(entries, jobs)
     parts: list[PdfResult | None] = [None] * len(years)
     numbers: dict[int, PdfResult] = {}  # part -> its page numbers
     skips: dict[int, int] = {}  # part -> how many pages of its page numbers to leave out
     starts: list[int] = []  # first page of each part, known once the parts before it are laid out
-    front_guess: PdfResult | None
-    front: PdfResult | None
-    front_guess = front = None
+    front_guess: PdfResult | None = None
+    front: PdfResult | None = None
     next_part = numbered = joined = 0  # parts started; parts whose numbers were started; parts joined
     joiner = Joiner(GOTO_URL)
     if progress:
         progress(f"Laying out {len(years)} parts in {jobs} processes")
     load_weasyprint()  # once, here: every child is forked with it loaded
+    cache = _cache(settings, theme, profile, date, substitutes)
     with Children() as children:
-        start("guess", html(part="front", toc_pages={item_id: 8888 for item_id in item_ids}))
+        layouts = _Layouts(children, cache, (settings.root, theme, profile, date, remote, substitutes))
+        layouts.start("guess", html(part="front", toc_pages={item_id: 8888 for item_id in item_ids}))
         # Until the contents and every part's page numbers are back: the contents may
         # come back before the last page numbers, started just before them.
         while front is None or len(numbers) < len(years):
@@ -102,25 +108,26 @@ def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date:
                     # and right pages apart.
                     skip = skips[numbered] = 1 - first % 2
                     part = _laid_out(parts, numbered)
-                    start(("numbers", numbered), render_page_numbers(
+                    layouts.start(("numbers", numbered), render_page_numbers(
                         settings, theme, first - skip, part.pages + skip, profile.name, _back_page(part, skip)))
                     numbered += 1
-                elif numbered == len(years) and "front" not in children:
+                elif numbered == len(years) and "front" not in layouts.started:
                     if progress:
                         progress("Laying out the contents, joining the parts")
-                    start("front", html(part="front", toc_pages=_first_pages(_all_laid_out(parts), starts, item_ids)))
+                    layouts.start("front", html(part="front",
+                                                toc_pages=_first_pages(_all_laid_out(parts), starts, item_ids)))
                 elif next_part < len(years):
-                    start(("part", next_part), html(part="chunk", years=years[next_part]))
+                    layouts.start(("part", next_part), html(part="chunk", years=years[next_part]))
                     next_part += 1
                 else:
                     break
             # Once the last layout has started, the parent joins what is ready while the
             # children work: forking later would copy the joined pages into every child.
-            if "front" in children and joined in numbers:
+            if "front" in layouts.started and joined in numbers:
                 joiner.add(_laid_out(parts, joined).data, numbers[joined].data, skips[joined])
                 joined += 1
                 continue
-            key, result = children.wait()
+            key, result = layouts.next()
             if key == "guess":
                 front_guess = result
             elif key == "front":
@@ -135,11 +142,12 @@ def render_in_parts(settings: Settings, entries: list[Entry], theme: Path, date:
                 starts.append(starts[-1] + _laid_out(parts, len(starts) - 1).pages if starts else front_guess.pages + 1)
         for index in range(joined, len(years)):
             joiner.add(_laid_out(parts, index).data, numbers[index].data, skips[index])
+    cache.trim()
     assert front_guess is not None  # laid out before the parts could start
     if front.pages != front_guess.pages:
         raise RuntimeError("the contents changed length once numbered")  # cannot happen with fixed-width numbers
     if progress:
-        progress("Writing the joined PDF")
+        progress(f"Took {cache.used} of {cache.used + cache.made} layouts from the last build; writing the joined PDF")
     return _joined(joiner, front, _all_laid_out(parts), list(numbers.values()), starts, item_ids)
 
 
@@ -148,6 +156,49 @@ def _back_page(part: PdfResult, skip: int) -> int:
     "back-cover", in the last part), which has no number; 0 when none is."""
     back = part.first_pages.get("back-cover", 0)
     return back + skip if back else 0
+
+
+class _Layouts:
+    """The layouts of a build in parts: each from the cache when it has it, else laid
+    out in a child and kept. Their results come back in the order they are ready."""
+
+    def __init__(self, children: Children, cache: LayoutCache, arguments: tuple):
+        self.children, self.cache, self.arguments = children, cache, arguments
+        self.ready: list[tuple] = []  # (key, result) taken from the cache, not yet handed back
+        self.names: dict = {}  # key of a layout under way -> its name in the cache
+        self.started: set = set()  # the keys of every layout started
+
+    def start(self, key, html: str) -> None:
+        self.started.add(key)
+        name = self.cache.key(html)
+        kept = self.cache.get(name)
+        if kept is not None:
+            self.ready.append((key, kept))
+            return
+        self.names[key] = name
+        root, theme, profile, date, remote, substitutes = self.arguments
+        # Forked: the child shares the prepared pictures with this process, nothing is copied.
+        # The /ID of a layout is its name: its bytes depend on nothing else.
+        self.children.start(key, write_pdf, html, root, theme, bytes.fromhex(name), profile, date, remote,
+                            substitutes)
+
+    def next(self) -> tuple:
+        """(key, result) of the next layout ready."""
+        if self.ready:
+            return self.ready.pop(0)
+        key, result = self.children.wait()
+        self.cache.put(self.names.pop(key), result)
+        return key, result
+
+
+def _cache(settings: Settings, theme: Path, profile: Profile, date: dt.datetime,
+           substitutes: dict[str, bytes]) -> LayoutCache:
+    """The project's kept layouts, in this build's context (see cache.py)."""
+    shown = dataclasses.replace(profile, icc=Path(profile.icc.name)) if profile.icc else profile  # read by address
+    context = (f"brochure {__version__} {source_digest()}\n{layout_versions()}\n{shown!r}\n"
+               f"{date.isoformat()}")
+    return LayoutCache(settings.root / CACHE_DIR, context,
+                       lambda urls: read_now(urls, settings.root, theme, profile, substitutes))
 
 
 def _laid_out(parts: list[PdfResult | None], index: int) -> PdfResult:

@@ -14,7 +14,7 @@ import pikepdf
 import pytest
 from conftest import copy_project, run
 
-from brochure.layout.engine import _Collect
+from brochure.layout.messages import Collect
 
 ENTRIES = {
     "entries/2021-03-02-arabic.yaml": (
@@ -140,7 +140,7 @@ def test_the_script_fonts_are_embedded_and_the_build_says_nothing_of_weasyprint(
 
 
 def test_weasyprint_warnings_are_gathered_one_line_each():
-    collect = _Collect()
+    collect = Collect()
     logger = logging.getLogger("weasyprint.test")
     logger.addHandler(collect)
     try:
