@@ -1,24 +1,21 @@
 """Run functions in child processes (forked where the system can, see start_method).
 
-Children: one child per call, a few at a time. A child does one task and exits, so
-the memory a WeasyPrint layout leaves behind goes back to the system as soon as the
-task is done (a long-lived worker keeps it, and grew by some 40 MB a part), and the
-parent chooses, call by call, what runs next. Forking starts each child with
-everything the parent has loaded: a parent that imports WeasyPrint first spares its
-children the import.
+Children: one child per call, a few at a time. A child does one task and exits, so the memory a
+WeasyPrint layout leaves behind goes back to the system as soon as the task is done (a long-lived
+worker keeps it, and grew by some 40 MB a part), and the parent chooses, call by call, what runs
+next. Forking starts each child with everything the parent has loaded: a parent that imports
+WeasyPrint first spares its children the import.
 
-StandBy: one child forked early, which prepares (imports WeasyPrint) beside the
-parent's own work and then runs the calls it is sent.
+StandBy: one child forked early, which prepares (imports WeasyPrint) beside the parent's own work
+and then runs the calls it is sent.
 
-Exceptions raised in a child are raised again in the parent, with the child's
-traceback as their cause.
+Exceptions raised in a child are raised again in the parent, the child's traceback their cause.
 
-A child never outlives its parent: on Linux the kernel kills it when the parent dies
-(even by SIGKILL, which leaves the parent no chance to stop it), and a forked child
-closes the parent's ends of the pipes, so that one waiting for a request sees the
-end of the pipe when the parent is gone. When the parent stops a child (an error,
-Ctrl-C), it asks first (SIGTERM), so that the child's layout removes its temporary
-files on the way out, and kills it only if it does not end soon.
+A child never outlives its parent: on Linux the kernel kills it when the parent dies (even by
+SIGKILL, which leaves the parent no chance to stop it), and a forked child closes the parent's ends
+of the pipes, so that one waiting for a request sees the end of the pipe when the parent is gone.
+When the parent stops a child (an error, Ctrl-C), it asks first (SIGTERM), so that the child's
+layout removes its temporary files on the way out, and kills it only if it does not end soon.
 """
 
 from __future__ import annotations
@@ -66,9 +63,7 @@ def _context() -> ForkContext | SpawnContext:
     """The multiprocessing context of start_method()."""
     import multiprocessing  # here: a build that needs no child does not pay for it
 
-    if start_method() == "fork":
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+    return multiprocessing.get_context("fork" if start_method() == "fork" else "spawn")  # type: ignore[return-value]
 
 
 class ChildTraceback(Exception):
@@ -76,7 +71,7 @@ class ChildTraceback(Exception):
 
 
 def _failure(error: Exception) -> tuple:
-    return ("failed", error, traceback.format_exc())
+    return "failed", error, traceback.format_exc()
 
 
 def _send(connection, outcome: tuple) -> None:
@@ -118,6 +113,15 @@ def _stop(signum, frame):
     raise SystemExit(128 + signum)
 
 
+def _exit_if_stopped(unraisable) -> None:
+    """_stop's SystemExit inside a finaliser (a weakref callback during an import) cannot
+    unwind: Python would print "Exception ignored" and go on. End here (the parent
+    removes the scratch folder)."""
+    if isinstance(unraisable.exc_value, SystemExit):
+        os._exit(128 + signal.SIGTERM)
+    sys.__unraisablehook__(unraisable)
+
+
 @contextmanager
 def _stopping_held() -> Iterator[None]:
     """Hold the signals that stop a build while a child starts: the child gets them only
@@ -148,6 +152,7 @@ def _as_child(parent: int, scratch: Path) -> None:
     for stopping in _STOPPING - {signal.SIGTERM}:
         signal.signal(stopping, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop)
+    sys.unraisablehook = _exit_if_stopped
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)  # held by the parent since the fork
 

@@ -264,7 +264,7 @@ def test_brochure_lang_yaml_gives_the_edition_its_own_title_and_intro(tmp_path):
         result = run(*command, cwd=project)
         assert result.exit_code == 1, command
         assert result.stderr.splitlines()[0] == ("brochure.fr.yaml:2:1: theme: unknown field 'theme' (known fields: "
-                                                 "intro, period, publisher, subtitle, title)")
+                                                 "imprint, intro, period, publisher, subtitle, title)")
     assert run("build", cwd=project).exit_code == 0
 
 
