@@ -4,12 +4,13 @@ the imprint, in every profile; the back cover stays the outside back page in pri
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 
 import pikepdf
 import pypdfium2
 import pytest
-from conftest import REPO, copy_project, page_texts, run, squash
+from conftest import PREVIOUS_PDF, REPO, copy_project, page_texts, run, squash, with_previous_pdf
 
 from brochure.commands.build import BuildOptions, build
 
@@ -195,3 +196,81 @@ def test_every_problem_of_the_front_and_back_matter_at_once(project, tmp_path):
     assert "imprint.isbn: ISBN '978-92-1-148351-5' has a wrong check digit" in output
     assert "imprint.issn: ISSN '2411-9394' has a wrong check digit" in output
     assert "4 problems found" in output and "Traceback" not in output
+
+
+def _wide_logo(path, ratio: int) -> None:
+    """A row of circles `ratio` times as wide as high: squeezed, they turn into ellipses."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (120 * ratio, 120), "white")
+    draw = ImageDraw.Draw(picture)
+    for index in range(ratio):
+        draw.ellipse((index * 120 + 10, 10, index * 120 + 110, 110), fill=(20, 60, 200))
+    picture.save(path, dpi=(1200, 1200))
+
+
+def test_many_partners_keep_to_one_row_of_the_cover_in_their_proportions(project):
+    _wide_logo(project / "logos" / "wide.png", 12)
+    settings = project / "brochure.yaml"
+    more = "".join(f"  - name: Partner {number}\n    logo: logos/{'wide' if number == 0 else 'blue'}.png\n"
+                   for number in range(5))
+    settings.write_text(settings.read_text().replace("partners:\n", "partners:\n" + more)
+                        + "page:\n  size: A5\n")
+    assert run("build", cwd=project).exit_code == 0
+    document = pypdfium2.PdfDocument(str(project / "build" / "brochure.pdf"))
+    try:
+        width, height = document[0].get_size()
+        images = [item for item in document[0].get_objects() if item.type == pypdfium2.raw.FPDF_PAGEOBJ_IMAGE]
+        boxes = [item.get_bounds() for item in images]  # left, bottom, right, top, in points
+        assert len(boxes) == 6  # the PNG logos (the SVG is drawn, not an image)
+        assert all(0 <= left and right <= width and top < height * 0.15 for left, _, right, top in boxes)
+        wide = max(boxes, key=lambda box: box[2] - box[0])
+        assert abs((wide[2] - wide[0]) / (wide[3] - wide[1]) - 12) < 0.2  # not squeezed
+        assert not [item for item in document[1].get_objects() if item.type == pypdfium2.raw.FPDF_PAGEOBJ_IMAGE]
+    finally:
+        document.close()
+    assert _blue_share(project / "build" / "brochure.pdf", 1, (0, 0, 1, 1)) == 0  # nothing spilled onto page 2
+
+
+def test_a_back_cover_too_full_for_its_page_is_refused_not_cut(project):
+    settings = project / "brochure.yaml"
+    contacts = "".join(f"    - name: Office {number}\n      email: office{number}@example.org\n" for number in range(7))
+    address = "".join(f"    Line {number} of a long address\n" for number in range(20))
+    disclaimer = "The views expressed are not necessarily those of the Office. " * 40  # within its 3000
+    settings.write_text(settings.read_text().replace("  contacts:\n", "  contacts:\n" + contacts)
+                        .replace("    Liaison Office\n", address)
+                        .replace("The views expressed are not necessarily those of the Office.", disclaimer.strip())
+                        + "page:\n  size: A5\n")
+    target = with_previous_pdf(project)
+    result = run("build", cwd=project)
+    assert result.exit_code == 1
+    assert re.search(r"^brochure\.yaml: imprint: the back cover's imprint and partners need \d+ mm more than the "
+                     r"page has \(shorten imprint\.disclaimer", result.stderr, re.MULTILINE), result.stderr
+    assert target.read_bytes() == PREVIOUS_PDF
+
+
+def test_a_translated_foreword_that_cannot_be_read_is_told(project):
+    for entry in (project / "entries").glob("*.yaml"):
+        shutil.copy(entry, entry.with_suffix(".fr.yaml"))
+    (project / "foreword.fr.md").write_bytes(b"Caf\xe9\n")
+    result = run("build", "--language", "fr", cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("foreword.fr.md: foreword is not UTF-8 text (byte 3)")
+
+
+def test_a_translated_foreword_added_later_is_built(project):
+    for entry in (project / "entries").glob("*.yaml"):
+        shutil.copy(entry, entry.with_suffix(".fr.yaml"))
+    assert run("build", "--language", "fr", "-o", "build/fr.pdf", cwd=project).exit_code == 0
+    assert "is up to date" in run("build", "--language", "fr", "-o", "build/fr.pdf", cwd=project).output
+    (project / "foreword.fr.md").write_text("Le partenariat a beaucoup grandi.\n")
+    result = run("build", "--language", "fr", "-o", "build/fr.pdf", cwd=project)
+    assert "is up to date" not in result.output
+    assert "beaucoup grandi" in page_texts(project / "build" / "fr.pdf")[1]
+
+
+def test_an_untranslated_foreword_keeps_its_direction_in_a_right_to_left_edition(project):
+    for entry in (project / "entries").glob("*.yaml"):
+        shutil.copy(entry, entry.with_suffix(".ar.yaml"))
+    assert run("build", "--language", "ar", "--format", "html", "-o", "build/ar.html", cwd=project).exit_code == 0
+    assert 'class="foreword" id="foreword" lang="en" dir="ltr"' in (project / "build" / "ar.html").read_text()

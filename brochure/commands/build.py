@@ -22,8 +22,8 @@ from brochure.content.catalogue import (
     input_files,
     selected,
 )
-from brochure.content.settings import edition, load_settings, theme_folder
-from brochure.errors import ContentError
+from brochure.content.settings import SETTINGS_FILE, edition, load_settings, theme_folder
+from brochure.errors import ContentError, Problem
 from brochure.files import checked_output, write_atomically
 from brochure.model import Selection, Settings
 from brochure.pdf.profiles import Profile, resolve
@@ -212,6 +212,10 @@ def _finish_and_write(plan: _Plan, found: Catalogue, item_ids: list[str], target
         finished = finish(with_cmyk_shadings(result.data, profile, ready), profile, ready.masks)
     if finished.blank_pages:
         warnings.append(_padding_warning(finished.blank_pages, finished.before_back_cover, profile.binding))
+    if finished.back_cover_overflow > 0.5:  # what the layout cut off the top of the back cover
+        raise ContentError([Problem(SETTINGS_FILE, 0, 0, "imprint", f"the back cover's imprint and partners need "
+                                    f"{finished.back_cover_overflow:.0f} mm more than the page has",
+                                    "shorten imprint.disclaimer or the address, or give fewer contacts or partners")])
     rules: list = []
 
     def preflight_or_refuse(written: Path) -> None:

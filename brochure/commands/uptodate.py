@@ -135,7 +135,10 @@ def _digest(settings: Settings, theme: Path, profile: Profile, selection: Select
     shown_output = _key(root, output) if is_inside(root, output) else str(output)
     # The selection holds the language of an edition (build --language), the settings
     # the language it makes: the same -o for another language is another PDF.
-    options = repr((selection, settings.language, profile, shown_output, os.environ.get("SOURCE_DATE_EPOCH", "")))
+    # A language edition's foreword is foreword.LANG.md once there is one: which one it chose.
+    foreword = _key(root, settings.foreword_file) if settings.foreword_file else ""
+    options = repr((selection, settings.language, profile, shown_output, foreword,
+                    os.environ.get("SOURCE_DATE_EPOCH", "")))
     digest = hashlib.sha256(f"brochure {__version__}\n{options}\n".encode("utf-8", "surrogateescape"))
     whole: list[tuple[str, Path, int | None]] = [(_key(root, path), path, MAX_FILE_BYTES)
              for path in [root / SETTINGS_FILE, *settings_translations(root).values(),

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from brochure.confine import is_inside, resolve_inside
-from brochure.errors import Problem
+from brochure.errors import ContentError, Problem
 from brochure.model import Contact, Image, Imprint, Partner, YamlDocument
 
 SETTINGS_FILE = "brochure.yaml"
@@ -63,27 +63,39 @@ def front_and_back(document: YamlDocument, root: Path) -> tuple[dict, list[Probl
 def read_foreword(path: Path) -> tuple[str, str]:
     """The foreword's Markdown, and what is wrong with the file ("" when nothing)."""
     try:
-        data = path.read_bytes()
-        if len(data) > FOREWORD_LIMIT * 4:
-            return "", f"is longer than {FOREWORD_LIMIT} characters"
+        with path.open("rb") as file:
+            data = file.read(FOREWORD_LIMIT * 4 + 1)  # UTF-8: at most four bytes a character
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         return "", f"is not UTF-8 text (byte {error.start})"
     except OSError as error:
         return "", f"cannot be read ({error.strerror})"
+    if len(text) > FOREWORD_LIMIT:
+        return "", f"is longer than {FOREWORD_LIMIT} characters"
     if "\0" in text:
         return "", "is not a text file"
-    return text.strip(), ""
+    return text.replace("\r\n", "\n").strip(), ""
 
 
 def translated_foreword(path: Path, language: str, root: Path) -> tuple[str, Path] | None:
-    """The foreword of a language edition: NAME.LANG.md beside NAME.md, when it exists."""
-    for candidate in (path.with_name(f"{path.stem}.{language}{path.suffix}"),
-                      path.with_name(f"{path.stem}.{language.split('-')[0]}{path.suffix}")):
-        if candidate.is_file() and is_inside(root, candidate):
-            text, trouble = read_foreword(candidate)
-            if not trouble:
-                return text, candidate
+    """The foreword of a language edition: NAME.LANG.md beside NAME.md, the nearest
+    language first (zh-Hant-TW, zh-Hant, zh), when there is one. One that cannot be
+    used is an error, not the original printed instead without a word."""
+    from brochure.content.languages import lookup
+
+    beside = {found.name[len(path.stem) + 1:-len(path.suffix) or None].lower(): found
+              for found in path.parent.glob(f"{path.stem}.*{path.suffix}")}  # tag (lower case) -> file
+    for tag in lookup(language):
+        if tag not in beside:
+            continue
+        candidate = beside[tag]
+        trouble = "is not a plain file inside the project" if not candidate.is_file() or not is_inside(
+            root, candidate) else ""
+        text, trouble = ("", trouble) if trouble else read_foreword(candidate)
+        if trouble:
+            raise ContentError([Problem(candidate.relative_to(root).as_posix(), 0, 0, "", f"foreword {trouble}",
+                                        "save it as a plain UTF-8 Markdown file beside the original")])
+        return text, candidate
     return None
 
 
@@ -97,6 +109,7 @@ def _imprint(document: YamlDocument) -> tuple[Imprint, list[Problem]]:
                                     f"copy the {key.upper()} again from the agency's record"))
     texts = {key: given[key].strip() for key in ("address", "disclaimer", "copyright", "isbn", "issn", "number")
              if key in given}
+    texts |= {key: texts[key].upper() for key in ("isbn", "issn") if key in texts}  # a check digit X, not x
     contacts = tuple(Contact(**{key: value.strip() for key, value in contact.items()})
                      for contact in given.get("contacts", []))
     return Imprint(contacts=contacts, **texts), problems

@@ -105,6 +105,15 @@ def _explain(error, document: YamlDocument, shown_as: str) -> list[Problem]:
     if kind == "maxLength":
         return [at(f"is too long ({len(value)} characters, at most {schema['maxLength']})",
                    "shorten it")]
+    if kind == "maxItems":
+        return [at(f"lists {len(value)}, at most {schema['maxItems']}", "leave some out")]
+    if kind == "pattern" and location[-1:] in (("isbn",), ("issn",)):
+        return [at(f"{_describe(value)} is not an {location[-1].upper()}",
+                   f"write the number alone, e.g. {'978-92-1-148351-2' if location[-1] == 'isbn' else '2411-9393'}: "
+                   f"'{location[-1].upper()}' is printed before it")]
+    if kind == "pattern" and location[-1:] in (("email",), ("phone",)):
+        return [at(f"{_describe(value)} is not {'an e-mail address' if location[-1] == 'email' else 'a phone number'}",
+                   "write e.g. press@example.org" if location[-1] == "email" else "write e.g. +43 1 26060 0")]
     if kind == "uniqueItems":
         return [at("lists the same value twice", "remove the repeated value")]
     if kind == "pattern" and location and location[0] == "tags":

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from brochure.html.labels import quotes
+from brochure.html.labels import direction, quotes
 from brochure.html.markdown import markdown_to_html
 from brochure.model import Image, Settings
 
@@ -15,7 +15,7 @@ _TITLE = re.compile(r"#[ \t]+(.+?)[ \t#]*(?:\n|$)")  # a first line "# Foreword 
 
 def imprint_context(settings: Settings, image_url: Callable[[Image], str], printed_links: bool,
                     rtl: bool) -> dict:
-    """`foreword` (title, html, lang) or None, `partners` (name, url, logo_url), and
+    """`foreword` (title, html, lang, dir) or None, `partners` (name, url, logo_url), and
     `imprint` (address lines, contacts, disclaimer html, copyright, numbers) or None."""
     def html(text: str, language: str) -> str:
         return markdown_to_html(text, printed_links, quotes(language), rtl=rtl)
@@ -26,7 +26,8 @@ def imprint_context(settings: Settings, image_url: Callable[[Image], str], print
         if heading := _TITLE.match(text):
             text, title = text[heading.end():], heading.group(1)
         language = settings.foreword_language or settings.language
-        foreword = {"title": title, "html": html(text, language), "lang": settings.foreword_language}
+        foreword = {"title": title, "html": html(text, language), "lang": settings.foreword_language,
+                    "dir": direction(language)}
     partners = [{"name": partner.name, "url": partner.url, "logo_url": image_url(partner.logo)}
                 for partner in settings.partners]
     imprint = None

@@ -29,18 +29,20 @@ class Finished:
     data: bytes
     blank_pages: int = 0  # added for saddle stitching, or to make the back cover a left-hand page
     before_back_cover: bool = False  # where they were added: before the back cover, else at the end
+    back_cover_overflow: float = 0.0  # mm the back cover's foot rises above its room (cut off): 0 when it fits
 
 
 def finish(data: bytes, profile: Profile, masks: dict[str, bytes] | None = None) -> Finished:
     """The PDF WeasyPrint wrote, finished for `profile`; `masks` are the alpha channels
     of print pictures, by image id, given back as soft masks (see masks.py)."""
-    purpose = profile.purpose
-    if not (purpose.press or purpose.printed_links or purpose.pdfa_metadata or masks):
-        return Finished(data)
     import pikepdf
 
+    purpose = profile.purpose
     blank_pages, before_back_cover = 0, False
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        overflow = _back_cover_overflow(pdf)
+        if not (purpose.press or purpose.printed_links or purpose.pdfa_metadata or masks):
+            return Finished(data, back_cover_overflow=overflow)  # a screen PDF as WeasyPrint wrote it
         attach_soft_masks(pdf, masks or {})
         if purpose.printed_links:
             _drop_link_annotations(pdf)
@@ -54,7 +56,7 @@ def finish(data: bytes, profile: Profile, masks: dict[str, bytes] | None = None)
         # deterministic_id: the /ID is a digest of the content, so the same inputs still
         # give the same bytes.
         pdf.save(out, deterministic_id=True)
-    return Finished(out.getvalue(), blank_pages, before_back_cover)
+    return Finished(out.getvalue(), blank_pages, before_back_cover, overflow)
 
 
 def _for_press(pdf, profile: Profile) -> tuple[int, bool]:
@@ -167,20 +169,35 @@ def _pad(pdf, multiple: int) -> tuple[int, bool]:
     return missing, back is not None
 
 
-def _back_cover(pdf) -> int | None:
-    """The index of the back cover when it is the last page, else None."""
+def _destinations(pdf, *names: str) -> list:
+    """The named destinations `names` of the PDF ([page, /XYZ, left, top, zoom]), None
+    for each it does not have."""
     import pikepdf
 
-    names = pdf.Root.get("/Names", {})
-    if "/Dests" not in names:
-        return None
-    target = pikepdf.NameTree(names.Dests).get("back-cover")
-    if isinstance(target, pikepdf.Dictionary):
-        target = target.get("/D")
-    if not isinstance(target, pikepdf.Array) or len(target) == 0:
-        return None
+    tree = pikepdf.NameTree(pdf.Root.Names.Dests) if "/Dests" in pdf.Root.get("/Names", {}) else {}
+    found = []
+    for name in names:
+        target = tree.get(name) if name in tree else None
+        target = target.get("/D") if isinstance(target, pikepdf.Dictionary) else target
+        found.append(target if isinstance(target, pikepdf.Array) and len(target) >= 4 else None)
+    return found
+
+
+def _back_cover_overflow(pdf) -> float:
+    """How far, in mm, the back cover's foot (id back-foot, laid from the page's foot
+    upwards) rises above the mark of its room (id back-top, under the logo): a foot
+    taller than the page is cut off at its top, without a word from the layout."""
+    top, foot = _destinations(pdf, "back-top", "back-foot")
+    if top is None or foot is None or top[0].objgen != foot[0].objgen:
+        return 0.0
+    return max(0.0, (float(foot[3]) - float(top[3])) / MM)
+
+
+def _back_cover(pdf) -> int | None:
+    """The index of the back cover (id back-cover) when it is the last page, else None."""
+    (target,) = _destinations(pdf, "back-cover")
     last = len(pdf.pages) - 1
-    return last if target[0].objgen == pdf.pages[last].objgen else None
+    return last if target is not None and target[0].objgen == pdf.pages[last].objgen else None
 
 
 def _crop_marks(pdf, bleed: float) -> None:
