@@ -223,7 +223,7 @@ def test_many_partners_keep_to_one_row_of_the_cover_in_their_proportions(project
         images = [item for item in document[0].get_objects() if item.type == pypdfium2.raw.FPDF_PAGEOBJ_IMAGE]
         boxes = [item.get_bounds() for item in images]  # left, bottom, right, top, in points
         assert len(boxes) == 6  # the PNG logos (the SVG is drawn, not an image)
-        assert all(0 <= left and right <= width and top < height * 0.15 for left, _, right, top in boxes)
+        assert all(left >= 0 and right <= width and top < height * 0.15 for left, _, right, top in boxes)
         wide = max(boxes, key=lambda box: box[2] - box[0])
         assert abs((wide[2] - wide[0]) / (wide[3] - wide[1]) - 12) < 0.2  # not squeezed
         assert not [item for item in document[1].get_objects() if item.type == pypdfium2.raw.FPDF_PAGEOBJ_IMAGE]
