@@ -274,3 +274,26 @@ def test_an_untranslated_foreword_keeps_its_direction_in_a_right_to_left_edition
         shutil.copy(entry, entry.with_suffix(".ar.yaml"))
     assert run("build", "--language", "ar", "--format", "html", "-o", "build/ar.html", cwd=project).exit_code == 0
     assert 'class="foreword" id="foreword" lang="en" dir="ltr"' in (project / "build" / "ar.html").read_text()
+
+
+def test_a_new_project_prints_and_its_commented_settings_work_once_uncommented(tmp_path):
+    """`brochure init` writes foreword, partners, imprint and editions as comments: each,
+    uncommented as written, must be a valid setting; and its sample picture must be
+    sharp enough for print."""
+    assert run("init", str(tmp_path / "demo")).exit_code == 0
+    project = tmp_path / "demo"
+    result = run("build", "--profile", "print", cwd=project)
+    assert result.exit_code == 0 and "print preflight passed" in result.output, result.output
+    settings = project / "brochure.yaml"
+    text = settings.read_text()
+    first = text.index("# foreword:")
+    settings.write_text(text[:first] + re.sub(r"^# ?", "", text[first:], flags=re.MULTILINE))
+    (project / "logos").mkdir()
+    shutil.copy(LOGOS / "european-union.svg", project / "logos" / "partner.svg")
+    (project / "foreword.md").write_text("A word first.\n")
+    year = str(dt.date.today().year)  # the sample entry is dated today
+    result = run("release", year, cwd=project)
+    assert result.exit_code == 0, result.output
+    assert {path.name for path in (project / "releases").iterdir() if not path.name.startswith(".")} == {
+        "SHA256SUMS", f"brochure-{year}-print.pdf", f"brochure-{year}.pdf", "release.json"}
+    assert "© Your organisation, 2025" in page_texts(project / "releases" / f"brochure-{year}.pdf")[-1]

@@ -76,6 +76,19 @@ page:
 # period: January – March 2025        # cover label; by default the span of the items
 # entries: entries                    # the folder of entries
 # output: build/brochure.pdf          # where build writes
+# foreword: foreword.md               # a page after the cover, in Markdown
+# partners:                           # a joint publication: logos on the cover and the back cover
+#   - {{name: Partner organisation, logo: logos/partner.svg, url: "https://example.org"}}
+# imprint:                            # the back cover, under the publisher
+#   address: |
+#     1 Example Street
+#     1000 Example City
+#   contacts: [{{email: press@example.org, phone: +43 1 26060 0}}]
+#   copyright: © Your organisation, 2025
+#   isbn: 978-92-1-148351-2           # its check digit is verified
+# editions:                           # what `brochure release 2025-Q1` builds, in one command
+#   - {{name: screen, profile: screen, file: "releases/brochure-{{period}}.pdf"}}
+#   - {{name: print, profile: print, file: "releases/brochure-{{period}}-print.pdf"}}
 """
 
 
@@ -109,10 +122,11 @@ def sample_image() -> bytes:
 
     from PIL import Image, ImageDraw
 
-    picture = Image.new("RGB", (1500, 1000), (11, 83, 148))
+    # Large enough for print (300 ppi across the default theme's column, with room).
+    picture = Image.new("RGB", (2400, 1600), (11, 83, 148))
     draw = ImageDraw.Draw(picture)
-    for offset in range(-1000, 1500, 120):
-        draw.line([(offset, 1000), (offset + 1000, 0)], fill=(20, 98, 166), width=50)
+    for offset in range(-1600, 2400, 192):
+        draw.line([(offset, 1600), (offset + 1600, 0)], fill=(20, 98, 166), width=80)
     buffer = io.BytesIO()
     picture.save(buffer, "JPEG", quality=85, dpi=(300, 300))
     return buffer.getvalue()
