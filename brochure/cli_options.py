@@ -151,9 +151,9 @@ def paint(text: str, style: str) -> str:
 
 
 def colour_setting() -> bool | None:
-    """False with NO_COLOR (any value but empty: no-color.org), True with FORCE_COLOR
+    """False with NO_COLOR (any value but empty: no-color.org) or TERM=dumb, True with FORCE_COLOR
     (any value but empty or 0), else None: Click colours a stream when it is a terminal."""
-    if os.environ.get("NO_COLOR"):
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":  # a terminal without escapes
         return False
     return True if os.environ.get("FORCE_COLOR", "0") not in ("", "0") else None
 

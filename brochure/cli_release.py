@@ -9,6 +9,7 @@ from brochure import report
 from brochure.cli_options import (
     Period,
     interrupt_on_sigterm,
+    paint,
     project_option,
     remote_images_option,
     selection_of,
@@ -16,7 +17,7 @@ from brochure.cli_options import (
     start_folder,
 )
 
-EXIT_CONTENT = 1  # as cli.py's: a failed edition is content that is wrong
+EXIT_CONTENT, EXIT_INTERRUPTED = 1, 130  # as cli.py's: a failed edition is content that is wrong
 
 
 @click.command()
@@ -59,5 +60,9 @@ def release(ctx, period, since, until, editions, jobs, force, allow_remote_image
         made = make_release(start, options, finished)
     except UnknownEdition as error:
         raise click.BadParameter(str(error), param_hint="--edition") from None
+    except KeyboardInterrupt:
+        click.echo(paint("interrupted: the editions that finished are written, and release.json says which; "
+                         "the others are not.", "warning"), err=True)
+        ctx.exit(EXIT_INTERRUPTED)
     show(output_format, made.document, [report.release_text(made)])
     ctx.exit(0 if made.ok else EXIT_CONTENT)

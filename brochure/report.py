@@ -86,7 +86,9 @@ def web_text(report) -> str:
 def edition_text(result) -> str:
     """One edition of a release, as it ends: what it wrote, or that it failed."""
     if result.status != "finished":
-        return f"{result.name}: failed ({plural(len(result.problems), 'problem')}); {shown(result.output)} not written"
+        earlier = " (the file there is an earlier release's)" if result.stale else ""
+        return (f"{result.name}: {result.status} ({plural(len(result.problems), 'problem')}); {shown(result.output)} "
+                f"not written{earlier}")
     if result.up_to_date:
         return f"{result.name}: {shown(result.output)} is up to date ({result.profile}, {result.language})"
     what = f"{plural(result.pages, 'page')}, " if result.pages else ""

@@ -72,7 +72,7 @@ class EditionResult:
     profile: str
     language: str
     output: Path
-    status: str = "finished"  # or "failed"
+    status: str = "finished"  # or "failed", or "interrupted" (a release stopped before it ended)
     files: list[Path] = field(default_factory=list)  # what it wrote: the PDF, or the web page and its images
     items: int = 0
     pages: int = 0  # 0 for the web edition
@@ -81,6 +81,7 @@ class EditionResult:
     problems: list[Problem] = field(default_factory=list)  # why it failed
     up_to_date: bool = False
     seconds: float = 0.0
+    stale: bool = False  # failed, and its file is still there: an earlier release's
 
 
 @dataclass
@@ -112,8 +113,22 @@ def release(start: Path, options: ReleaseOptions,
                                     f"name what a release makes in {SETTINGS_FILE}, for example:\n{EXAMPLE}\n"
                                     "(`brochure schema settings` describes every field of an edition)")])
     planned = plan(settings, options)
-    results = _build_all(start, planned, options, finished)
-    return _write_report(settings, planned, results, options, time.monotonic() - began)
+    results: dict[int, EditionResult] = {}
+    try:
+        _build_all(start, planned, options, finished, results)
+    except KeyboardInterrupt:
+        # Stopped (Ctrl-C, SIGTERM): the editions that finished are written, and the report
+        # says which; the old report must not vouch for files replaced since.
+        _write_report(settings, planned, _every(planned, results, "interrupted"), options, time.monotonic() - began)
+        raise
+    return _write_report(settings, planned, _every(planned, results), options, time.monotonic() - began)
+
+
+def _every(planned: list[_Planned], results: dict[int, EditionResult], missing: str = "failed") -> list[EditionResult]:
+    """The result of every planned edition, in order; one that has none has `missing`."""
+    return [results.get(number) or EditionResult(edition.edition.name, edition.edition.profile, edition.language,
+                                                 edition.output, status=missing)
+            for number, edition in enumerate(planned)]
 
 
 def _chosen(settings: Settings, names: tuple[str, ...]) -> list[tuple[int, Edition]]:
@@ -198,29 +213,40 @@ def _translated_languages(settings: Settings) -> set[str]:
 
 
 def _build_all(start: Path, planned: list[_Planned], options: ReleaseOptions,
-               finished: Callable[[EditionResult], None]) -> list[EditionResult]:
-    """Each edition built, several at a time: one child process per edition, as many
-    at once as there are cores (or --jobs); each lays out in its own process only (a
-    child starts no children). One edition, or one job, is built here, as build does."""
-    from brochure.layout.processes import Children
+               finished: Callable[[EditionResult], None], results: dict[int, EditionResult]) -> None:
+    """Each edition built into `results`, several at a time: one child process per
+    edition, as many at once as there are cores (or --jobs); each lays out in its own
+    process only (a child starts no children). One edition, or one job, is built here,
+    as build does. An edition whose process dies (out of memory) fails alone."""
+    from brochure.layout.processes import ChildDied, Children
 
     at_once = min(len(planned), options.jobs or _cores())
-    results: dict[int, EditionResult] = {}
     if at_once <= 1:
         for number, edition in enumerate(planned):
             results[number] = _build_one(start, edition, options, options.jobs)
             finished(results[number])
-    else:
-        waiting = list(enumerate(planned))
-        with Children() as children:
-            while waiting or len(children):
-                while waiting and len(children) < at_once:
-                    number, edition = waiting.pop(0)
-                    children.start(number, _build_one, start, edition, options, 1)
+        return
+    waiting = list(enumerate(planned))
+    with Children() as children:
+        while waiting or len(children):
+            while waiting and len(children) < at_once:
+                number, edition = waiting.pop(0)
+                children.start(number, _build_one, start, edition, options, 1)
+            try:
                 number, result = children.wait()
-                results[number] = result
-                finished(result)
-    return [results[number] for number in range(len(planned))]
+            except ChildDied as died:
+                number, result = died.key, _failed(planned[died.key], str(died).replace("a layout", "its"))
+            results[number] = result
+            finished(result)
+
+
+def _failed(planned: _Planned, message: str) -> EditionResult:
+    edition = planned.edition
+    return EditionResult(edition.name, edition.profile, planned.language, planned.output, status="failed",
+                         problems=[Problem(SETTINGS_FILE, *edition.where.get("", (0, 0)), "editions",
+                                           f"edition {edition.name!r}: {message}",
+                                           "build it alone (brochure release --edition NAME) to see why")],
+                         stale=planned.output.exists())
 
 
 def _build_one(start: Path, planned: _Planned, options: ReleaseOptions, jobs: int | None) -> EditionResult:
@@ -240,6 +266,7 @@ def _build_one(start: Path, planned: _Planned, options: ReleaseOptions, jobs: in
                                          jobs=jobs))
     except ContentError as error:
         result.status, result.problems = "failed", list(error.problems)
+        result.stale = planned.output.exists()
         return result
     result.files, result.items, result.pages = [made.output], len(made.included), made.pages
     result.preflight, result.warnings = made.preflight, made.warnings
@@ -284,7 +311,7 @@ def _edition_document(planned: _Planned, result: EditionResult, folder: Path, fi
             "pages": result.pages or None, "items": result.items, "up_to_date": result.up_to_date,
             "checks": {"preflight": verdict, "rules": len(result.preflight),
                        "warnings": sum(rule.get("status") == "warn" for rule in result.preflight)},
-            "warnings": result.warnings, "seconds": round(result.seconds, 3), "files": files,
+            "warnings": result.warnings, "seconds": round(result.seconds, 3), "files": files, "stale": result.stale,
             "problems": [problem.as_dict() for problem in result.problems]}
 
 

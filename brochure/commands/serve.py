@@ -22,7 +22,7 @@ from brochure.commands.preview_http import PagePictures, PreviewServer, PreviewS
 from brochure.commands.watch import watch, watched_inputs
 from brochure.commands.web import WebReport, build_web
 from brochure.content.settings import find_root
-from brochure.errors import ContentError
+from brochure.errors import ContentError, Problem
 from brochure.model import Selection
 
 DEFAULT_PORT = 8000
@@ -80,13 +80,14 @@ def serve(start: Path, options: ServeOptions, hooks: ServeHooks) -> None:
 
 def _bind(port: int, folder: Path, state: PreviewState, pictures: PagePictures,
           say: Callable[[str], None]) -> PreviewServer:
-    """The server on `port`, or on a free port the system chooses when that one is
-    taken (another preview, another server), which the user is told."""
+    """The server on `port`; when the default port is taken (another preview, another
+    server), on a free port the system chooses, which the user is told."""
     try:
         return PreviewServer(port, folder, state, pictures)
     except OSError as error:
-        if port == 0:
-            raise
+        if port != DEFAULT_PORT:  # asked for: another port would break the user's bookmark or script
+            raise ContentError([Problem("--port", 0, 0, "", f"port {port} cannot be used ({error.strerror or error})",
+                                        "choose another, or leave --port out: a free one is then chosen")]) from None
         server = PreviewServer(0, folder, state, pictures)
         say(f"port {port} cannot be used ({error.strerror or error}): serving on port "
             f"{server.server_address[1]} instead")

@@ -1,21 +1,19 @@
 """Run functions in child processes (forked where the system can, see start_method).
 
-Children: one child per call, a few at a time. A child does one task and exits, so the memory a
-WeasyPrint layout leaves behind goes back to the system as soon as the task is done (a long-lived
-worker keeps it, and grew by some 40 MB a part), and the parent chooses, call by call, what runs
-next. Forking starts each child with everything the parent has loaded: a parent that imports
-WeasyPrint first spares its children the import.
+Children: one child per call, a few at a time. A child does one task and exits, so the memory a WeasyPrint
+layout leaves behind goes back to the system as soon as the task is done (a long-lived worker keeps it, and grew
+by some 40 MB a part), and the parent chooses, call by call, what runs next. Forking starts each child with
+everything the parent has loaded: a parent that imports WeasyPrint first spares its children the import.
 
-StandBy: one child forked early, which prepares (imports WeasyPrint) beside the parent's own work
-and then runs the calls it is sent.
+StandBy: one child forked early, which prepares (imports WeasyPrint) beside the parent's own work and then runs
+the calls it is sent. Exceptions raised in a child are raised again in the parent, the child's traceback their
+cause; a child that dies without a word is a ChildDied.
 
-Exceptions raised in a child are raised again in the parent, the child's traceback their cause.
-
-A child never outlives its parent: on Linux the kernel kills it when the parent dies (even by
-SIGKILL, which leaves the parent no chance to stop it), and a forked child closes the parent's ends
-of the pipes, so that one waiting for a request sees the end of the pipe when the parent is gone.
-When the parent stops a child (an error, Ctrl-C), it asks first (SIGTERM), so that the child's
-layout removes its temporary files on the way out, and kills it only if it does not end soon.
+A child never outlives its parent: on Linux the kernel kills it when the parent dies (even by SIGKILL, which
+leaves the parent no chance to stop it), and a forked child closes the parent's ends of the pipes, so that one
+waiting for a request sees the end of the pipe when the parent is gone. When the parent stops a child (an error,
+Ctrl-C), it asks first (SIGTERM), so that the child's layout removes its temporary files on the way out, and
+kills it only if it does not end soon.
 """
 
 from __future__ import annotations
@@ -29,7 +27,6 @@ import time
 import traceback
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -122,7 +119,7 @@ def _exit_if_stopped(unraisable) -> None:
     sys.__unraisablehook__(unraisable)
 
 
-@contextmanager
+@contextlib.contextmanager
 def _stopping_held() -> Iterator[None]:
     """Hold the signals that stop a build while a child starts: the child gets them only
     once it has its own handlers (with the parent's, it would print a traceback), and
@@ -160,9 +157,8 @@ def _as_child(parent: int, scratch: Path) -> None:
 def _end(processes: list) -> None:
     """Stop child processes: SIGTERM, then SIGKILL for those still there after _GRACE."""
     processes = [process for process in processes if process.pid is not None]  # started
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
+    for process in filter(lambda process: process.is_alive(), processes):
+        process.terminate()
     deadline = time.monotonic() + _GRACE
     for process in processes:
         process.join(max(0.0, deadline - time.monotonic()))
@@ -171,8 +167,12 @@ def _end(processes: list) -> None:
             process.join()
 
 
-def _died(process) -> RuntimeError:
-    return RuntimeError(f"a layout process died (exit code {process.exitcode})")
+class ChildDied(RuntimeError):
+    """A child ended without an outcome (killed: out of memory, a signal); `key` is its call's."""
+
+    def __init__(self, key, exitcode: int | None):
+        super().__init__(f"a layout process died (exit code {exitcode})")
+        self.key = key
 
 
 def _run_in_child(parent: int, scratch: Path, connection, function, args) -> None:
@@ -230,7 +230,7 @@ class Children:
         connection.close()
         process.join()
         if outcome[0] == "died":
-            raise _died(process)
+            raise ChildDied(key, process.exitcode)
         if outcome[0] == "failed":
             _raise(*outcome[1:])
         return key, outcome[1]
@@ -306,7 +306,7 @@ class StandBy:
                 outcome = self._connection.recv()
             except EOFError:
                 self._process.join()
-                raise _died(self._process) from None
+                raise ChildDied(None, self._process.exitcode) from None
             if outcome[0] == "progress":
                 progress(outcome[1])
             elif outcome[0] == "failed":

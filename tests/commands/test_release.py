@@ -6,13 +6,15 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
 import pytest
 import yaml
-from conftest import REPO, copy_project, run, run_json
+from conftest import REPO, copy_project, run, run_json, subprocess_environment
 
 SEED_EDITIONS = """
 editions:
@@ -152,6 +154,14 @@ editions:
     result, alone = run_json("release", "2019-Q1", "--edition", "screen", cwd=project)
     assert result.exit_code == 0, result.output
     assert [edition["name"] for edition in alone["editions"]] == ["screen"] and alone["ok"]
+    # A failed edition whose file an earlier release left there: said, so it is not shipped by mistake.
+    (project / "out" / "print").mkdir()
+    (project / "out" / "print" / "brochure-2019-Q1.pdf").write_bytes(b"%PDF- an earlier release")
+    result, again = run_json("release", "2019-Q1", cwd=project)
+    assert result.exit_code == 1 and [edition["stale"] for edition in again["editions"]] == [False, True]
+    result = run("release", "2019-Q1", cwd=project)
+    assert ("print: failed (7 problems); out/print/brochure-2019-Q1.pdf not written (the file there is an earlier "
+            "release's)") in result.stderr
 
 
 @pytest.mark.slow
@@ -265,3 +275,27 @@ def test_every_text_field_of_an_edition_has_a_length_limit():
     texts = [schema for schema in edition["properties"].values() if schema.get("type") == "string"]
     texts += [schema["items"] for schema in edition["properties"].values() if schema.get("type") == "array"]
     assert len(texts) == 6 and all("maxLength" in schema for schema in texts)
+
+
+@pytest.mark.slow
+def test_a_release_stopped_midway_reports_what_it_wrote(tmp_path):
+    """SIGTERM once the first edition is written: the report and the checksums say what
+    finished (its new digest) and what did not, instead of vouching for the last release."""
+    project = _with_settings(copy_project("seed", tmp_path), SEED_EDITIONS)
+    folder = project / "releases" / "2019-Q1"
+    process = subprocess.Popen([sys.executable, "-m", "brochure", "release", "2019-Q1", "--jobs", "1"], cwd=project,
+                               stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                               env=subprocess_environment(tmp_path / "tmp"))
+    for line in process.stdout:  # each edition's line as it ends
+        if line.startswith("screen: wrote "):
+            process.send_signal(signal.SIGTERM)
+            break
+    said = process.stderr.readlines()
+    assert process.wait(60) == 130, said
+    assert said[-1].startswith("interrupted: the editions that finished are written, and release.json says which")
+    report = json.loads((folder / "release.json").read_text("utf-8"))
+    assert [edition["status"] for edition in report["editions"]] == ["finished", "interrupted", "interrupted"]
+    assert report["editions"][0]["sha256"] == _sha256(folder / "brochure-screen.pdf") and not report["ok"]
+    checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
+    assert checked.returncode == 0 and checked.stdout == "brochure-screen.pdf: OK\n"
+    assert not list(project.rglob("*.tmp*"))
