@@ -70,7 +70,8 @@ class BuildReport:
     def summary(self) -> dict:
         """What a later build that finds nothing changed reports again."""
         return {"included": self.included, "excluded": [item.as_dict() for item in self.excluded],
-                "pages": self.pages, "size": self.size, "profile": self.profile, "preflight": self.preflight}
+                "pages": self.pages, "size": self.size, "profile": self.profile, "preflight": self.preflight,
+                "warnings": self.warnings}
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ def build(start: Path, options: BuildOptions, progress: Progress = _quiet) -> Bu
                 return BuildReport(plan.output, summary["included"],
                                    [Excluded.from_dict(item) for item in summary["excluded"]], summary["pages"],
                                    summary["size"], time.monotonic() - began, summary["profile"],
-                                   timings=stages.timings, preflight=summary["preflight"], up_to_date=True)
+                                   timings=stages.timings, preflight=summary["preflight"], up_to_date=True,
+                                   warnings=summary.get("warnings", []))  # still true of the file
         stages.decided(rebuild_decision(vouched, previous is not None, options.force))
         report = _render_and_write(plan, options, jobs, layout, stages, began)
         if vouched:

@@ -330,6 +330,15 @@ def read_now(urls: list[str], project_root: Path, theme: Path, profile: Profile,
 
 def layout_versions() -> str:
     """What lays out besides the inputs (internals.versions), and the fonts fontconfig
-    offers: a family no @font-face names comes from there."""
-    fonts = hashlib.sha256("\n".join(sorted(_fontconfig_files())).encode()).hexdigest()
-    return f"{versions()} fonts {fonts}"
+    offers: a family no @font-face names comes from there. Each font by its path, size
+    and time: a package upgrade that keeps a font's path still changes the key."""
+    fonts = hashlib.sha256("\n".join(f"{name} {_stamp(name)}" for name in sorted(_fontconfig_files())).encode())
+    return f"{versions()} fonts {fonts.hexdigest()}"
+
+
+def _stamp(name: str) -> str:
+    try:
+        found = os.stat(name)
+    except OSError:
+        return "-"
+    return f"{found.st_size} {found.st_mtime_ns}"

@@ -95,10 +95,15 @@ def test_a_second_release_finds_every_edition_up_to_date_and_prints_the_report(s
     project, _ = seed_release
     folder = project / "releases" / "2019-Q1"
     written = {path.name: path.read_bytes() for path in folder.glob("*.pdf")}
+    first = json.loads((folder / "release.json").read_text("utf-8"))
     result, report = run_json("release", "--since", "2019-Q1", "--until", "2019-Q1", cwd=project)
     assert result.exit_code == 0, result.output
     assert report == json.loads((folder / "release.json").read_text("utf-8"))
     assert all(edition["up_to_date"] for edition in report["editions"])
+    # what was said of each file is said again: the print edition's blank page before the back cover
+    assert [edition["warnings"] for edition in report["editions"]] == [
+        edition["warnings"] for edition in first["editions"]]
+    assert any("before the back cover" in warning for edition in report["editions"] for warning in edition["warnings"])
     assert {path.name: path.read_bytes() for path in folder.glob("*.pdf")} == written
 
 
