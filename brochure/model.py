@@ -224,6 +224,7 @@ class Selection:
     language: str = ""  # a language edition (--language): its translations; "": the entries as written
 
 
+SETTINGS_FILE = "brochure.yaml"  # a project's settings, at its root: where problems of the settings are told
 MM = 72 / 25.4  # PDF points in a millimetre
 
 # Every file WeasyPrint may read is given to it under this fixed pseudo-address and

@@ -39,12 +39,6 @@ def problems_json(error: ContentError) -> dict:
     return document
 
 
-def problems_text(error: ContentError) -> list[str]:
-    """The problems as plain lines, then the verdict (cli_options.show_problems prints
-    the same lines, with colour on a terminal)."""
-    return [str(problem) for problem in error.problems] + [problems_verdict(error)]
-
-
 def problems_verdict(error: ContentError) -> str:
     return f"{plural(len(error.problems), 'problem')} found; nothing was written."
 

@@ -46,11 +46,6 @@ class PreviewState:
             self._status.update(changes)
             self._changed.notify_all()
 
-    def next_version(self) -> int:
-        """The version the next `update` will have: the web and pdf fields name it."""
-        with self._changed:
-            return self._version + 1
-
     def status(self) -> tuple[int, dict]:
         with self._changed:
             return self._version, dict(self._status)

@@ -22,10 +22,9 @@ from brochure.confine import is_inside, resolve_inside
 from brochure.content.svg import svg_trouble
 from brochure.content.yaml_reader import read_yaml
 from brochure.errors import Problem
-from brochure.model import Brand, BrandFont, BrandLogo, PrintOptions, YamlDocument, contrast
+from brochure.model import SETTINGS_FILE, Brand, BrandFont, BrandLogo, PrintOptions, YamlDocument, contrast
 
 BRAND_FILES = ("_brand.yml", "_brand.yaml")
-SETTINGS_FILE = "brochure.yaml"
 COLOURS = ("primary", "secondary", "foreground", "background")
 _USED = {"meta": {"name"}, "logo": {"small", "medium", "large", "images"},
          "color": {"palette", *COLOURS}, "typography": {"fonts", "base", "headings"}, "defaults": {"brochure"}}

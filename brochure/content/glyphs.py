@@ -19,9 +19,8 @@ from brochure.content.languages import lookup
 from brochure.content.schema import field_name
 from brochure.content.yaml_reader import read_yaml
 from brochure.errors import Problem
-from brochure.model import Entry, Location, Settings, YamlDocument
+from brochure.model import SETTINGS_FILE, Entry, Location, Settings, YamlDocument
 
-SETTINGS_FILE = "brochure.yaml"
 _CJK = re.compile("[\u1100-\u11ff\u2e80-\u2fff\u3000-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
                   "\ufe10-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]")
 

@@ -10,9 +10,8 @@ from typing import Any
 
 from brochure.confine import is_inside, resolve_inside
 from brochure.errors import ContentError, Problem
-from brochure.model import Contact, Image, Imprint, Partner, YamlDocument
+from brochure.model import SETTINGS_FILE, Contact, Image, Imprint, Partner, YamlDocument
 
-SETTINGS_FILE = "brochure.yaml"
 FOREWORD_LIMIT = 100_000  # characters: a foreword is a page or two, not a book
 
 

@@ -14,9 +14,7 @@ from brochure.content.schema import schema_problems
 from brochure.content.text import text_problems
 from brochure.content.yaml_reader import read_yaml
 from brochure.errors import ContentError, Problem
-from brochure.model import Edition, Image, PrintOptions, Settings, YamlDocument
-
-SETTINGS_FILE = "brochure.yaml"
+from brochure.model import SETTINGS_FILE, Edition, Image, PrintOptions, Settings, YamlDocument
 
 
 def find_root(start: Path) -> Path:
